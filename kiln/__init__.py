@@ -1,0 +1,3 @@
+"""Kiln: build, flash and emulate a small Python for microcontrollers."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,56 @@
+"""Runs SCons for boards, and locates what a build produced."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from kiln.boards import ROOT, Board
+
+BUILD_DIR = ROOT / "build"
+
+
+def scons_command() -> list[str]:
+    return [sys.executable, "-m", "SCons"]
+
+
+def build_dir(board: Board) -> Path:
+    return BUILD_DIR / board.build_id
+
+
+def image_path(board: Board, kind: str) -> Path:
+    """Where the build puts image `kind` of `board` (firmware.<ext>, or the port's own names)."""
+    names = {"exe": "kiln-unix", "size": "size.json"}
+    return build_dir(board) / names.get(kind, f"firmware.{kind}")
+
+
+@contextmanager
+def _build_lock(name: str) -> Iterator[None]:
+    """Serialises concurrent builds of the same board (parallel test workers)."""
+    BUILD_DIR.mkdir(exist_ok=True)
+    with open(BUILD_DIR / f".lock-{name}", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def run_scons(board_ids: list[str], variant: str = "", jobs: int | None = None, extra: list[str] | None = None,
+              quiet: bool = False, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    """Builds the boards; returns the finished process (check .returncode; output captured when quiet)."""
+    cmd = [*scons_command(), "-Q", f"BOARD={','.join(board_ids)}"]
+    if variant:
+        cmd.append(f"VARIANT={variant}")
+    if jobs:
+        cmd.append(f"-j{jobs}")
+    cmd += extra or []
+    env = dict(os.environ)
+    env.setdefault("SOURCE_DATE_EPOCH", "0")
+    with _build_lock(",".join(board_ids) + (f"-{variant}" if variant else "")):
+        return subprocess.run(cmd, cwd=cwd, env=env, text=True, capture_output=quiet)

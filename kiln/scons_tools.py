@@ -1,0 +1,138 @@
+"""SCons glue: render, image and size builders. Heavy imports happen inside actions only, so a
+no-op rebuild does not pay for jinja2, intelhex or pyelftools."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from kiln import render as render_mod
+from kiln.boards import Board
+
+
+def _write(target: Any, data: bytes) -> None:
+    Path(str(target)).write_bytes(data)
+
+
+def _render_action(target: Any, source: Any, env: Any) -> int:
+    import json
+
+    template = Path(str(source[0]))
+    ctx = json.loads(env["KILN_RENDER_CONTEXT"])
+    Path(str(target[0])).write_text(render_mod.render(template, ctx), encoding="utf-8")
+    return 0
+
+
+def _hex_action(target: Any, source: Any, env: Any) -> int:
+    from intelhex import IntelHex
+
+    ih = IntelHex()
+    ih.frombytes(Path(str(source[0])).read_bytes(), offset=env["KILN_IMAGE_BASE"])
+    ih.write_hex_file(str(target[0]))
+    return 0
+
+
+def _dfu_action(target: Any, source: Any, env: Any) -> int:
+    from kiln.images.dfuse import DfuseElement, write_dfuse
+
+    element = DfuseElement(env["KILN_IMAGE_BASE"], Path(str(source[0])).read_bytes())
+    _write(target[0], write_dfuse([element], env["KILN_DFU_VID"], env["KILN_DFU_PID"]))
+    return 0
+
+
+def _uf2_action(target: Any, source: Any, env: Any) -> int:
+    from kiln.images.uf2 import write_uf2
+
+    data = Path(str(source[0])).read_bytes()
+    _write(target[0], write_uf2(data, env["KILN_IMAGE_BASE"], env["KILN_UF2_FAMILY"]))
+    return 0
+
+
+def _size_action(target: Any, source: Any, env: Any) -> int:
+    from kiln.size import measure
+
+    board: Board = env["KILN_BOARD"]
+    report = measure(Path(str(source[0])), board.regions)
+    print(report.format(board.build_id))
+    Path(str(target[0])).write_text(report.to_json() + "\n", encoding="utf-8")
+    errors = report.errors(board.build_id)
+    for line in errors:
+        print(line, file=sys.stderr)
+    return 1 if errors else 0
+
+
+def setup(env: Any, board: Board, gen_dir: str) -> dict[str, Any]:
+    """Adds the Kiln builders to `env` and the render commands for `board`; returns gen nodes by name."""
+    from SCons.Script import Action, Builder
+
+    env["KILN_BOARD"] = board
+    env["KILN_RENDER_CONTEXT"] = render_mod.context_json(board)
+    quiet = not env.get("KILN_VERBOSE")
+
+    def action(func: Any, label: str, varlist: list[str]) -> Any:
+        return Action(func, f"{label} $TARGET" if quiet else None, varlist=varlist)
+
+    env.Append(BUILDERS={
+        "KilnBin": Builder(action=Action("$OBJCOPY -O binary $SOURCE $TARGET",
+                                         "BIN     $TARGET" if quiet else None), suffix=".bin", src_suffix=".elf"),
+        "KilnHex": Builder(action=action(_hex_action, "HEX    ", ["KILN_IMAGE_BASE"]), suffix=".hex"),
+        "KilnDfu": Builder(action=action(_dfu_action, "DFU    ", ["KILN_IMAGE_BASE", "KILN_DFU_VID", "KILN_DFU_PID"]),
+                           suffix=".dfu"),
+        "KilnUf2": Builder(action=action(_uf2_action, "UF2    ", ["KILN_IMAGE_BASE", "KILN_UF2_FAMILY"]),
+                           suffix=".uf2"),
+        "KilnSize": Builder(action=action(_size_action, "SIZE   ", ["KILN_RENDER_CONTEXT"]), suffix=".json"),
+    })
+    nodes = {}
+    for template, name in render_mod.outputs(board):
+        # The context (board + MCU data) is part of the action signature: a changed board file
+        # re-renders; unchanged output then stops the rebuild there (content signatures).
+        node = env.Command(f"{gen_dir}/{name}", str(template),
+                           action(_render_action, "RENDER ", ["KILN_RENDER_CONTEXT"]))
+        nodes[name] = node[0]
+    if quiet:
+        env["CCCOMSTR"] = "CC      $TARGET"
+        env["ASCOMSTR"] = "AS      $TARGET"
+        env["ASPPCOMSTR"] = "AS      $TARGET"
+        env["LINKCOMSTR"] = "LINK    $TARGET"
+        env["ARCOMSTR"] = "AR      $TARGET"
+        env["RANLIBCOMSTR"] = "RANLIB  $TARGET"
+    return nodes
+
+
+def core_objects(env: Any) -> list[Any]:
+    """Objects of core/*.c, placed in build/<id>/core (compiled with the port's flags)."""
+    out = env["KILN_OUT"]
+    return [env.Object(f"#{out}/core/{Path(src).stem}.o", f"#{src}") for src in env["KILN_CORE_SOURCES"]]
+
+
+def gen_objects(env: Any) -> list[Any]:
+    """Objects of the rendered C sources (pin tables)."""
+    out = env["KILN_OUT"]
+    return [env.Object(f"#{out}/gen/pins.o", env["KILN_GEN_NODES"]["pins.c"])]
+
+
+def firmware_images(env: Any, elf: Any, base: int) -> dict[str, Any]:
+    """The images the board's MCU file lists (bin, hex, dfu, uf2) from `elf`, plus the size report."""
+    board: Board = env["KILN_BOARD"]
+    out = env["KILN_OUT"]
+    images: dict[str, Any] = {"elf": elf}
+    images["size"] = env.KilnSize(f"#{out}/size.json", elf)[0]
+    if base is None:
+        return images
+    image_env = env.Clone(KILN_IMAGE_BASE=base)
+    binary = image_env.KilnBin(f"#{out}/firmware.bin", elf)[0]
+    image_env.Depends(binary, images["size"])  # a firmware that does not fit makes no images
+    wanted = board.images
+    if "bin" in wanted:
+        images["bin"] = binary
+    if "hex" in wanted:
+        images["hex"] = image_env.KilnHex(f"#{out}/firmware.hex", binary)[0]
+    if "dfu" in wanted:
+        usb = board.mcu["usb_dfu"]
+        images["dfu"] = image_env.KilnDfu(f"#{out}/firmware.dfu", binary, KILN_DFU_VID=usb["vid"],
+                                          KILN_DFU_PID=usb["pid"])[0]
+    if "uf2" in wanted:
+        images["uf2"] = image_env.KilnUf2(f"#{out}/firmware.uf2", binary,
+                                          KILN_UF2_FAMILY=board.mcu["uf2_family_id"])[0]
+    return images
