@@ -136,3 +136,20 @@ def firmware_images(env: Any, elf: Any, base: int) -> dict[str, Any]:
         images["uf2"] = image_env.KilnUf2(f"#{out}/firmware.uf2", binary,
                                           KILN_UF2_FAMILY=board.mcu["uf2_family_id"])[0]
     return images
+
+
+def _index_action(target: Any, source: Any, env: Any) -> int:
+    Path(str(target[0])).write_text(source[0].get_contents().decode() + "\n", encoding="utf-8")
+    return 0
+
+
+def image_index(env: Any, images: dict[str, Any]) -> Any:
+    """build/<id>/images.json: image kind -> file name, so release and flash tools need not guess names."""
+    import json
+
+    from SCons.Script import Action
+
+    out = env["KILN_OUT"]
+    index = {kind: Path(str(node)).relative_to(out).as_posix() for kind, node in sorted(images.items())}
+    value = env.Value(json.dumps(index, sort_keys=True))
+    return env.Command(f"#{out}/images.json", value, Action(_index_action, None))[0]
