@@ -153,3 +153,32 @@ def image_index(env: Any, images: dict[str, Any]) -> Any:
     index = {kind: Path(str(node)).relative_to(out).as_posix() for kind, node in sorted(images.items())}
     value = env.Value(json.dumps(index, sort_keys=True))
     return env.Command(f"#{out}/images.json", value, Action(_index_action, None))[0]
+
+
+def enable_shared_cache(cache_dir: str) -> None:
+    """A content-keyed object cache shared by every board.
+
+    SCons mixes each target's path into its cache key, and Kiln's paths contain the board name
+    (build/<BOARD>/core/x.o), so identical objects of two boards would never be shared. For a target
+    that is the only output of its action, the path adds nothing (the key already holds the
+    action and every input's content), so for objects it is replaced by the file name alone.
+    """
+    import SCons.Node.FS
+    from SCons.Script import CacheDir
+    from SCons.Util import hash_collect
+
+    def board_independent_bsig(node: Any) -> str:
+        try:
+            return node.cachesig
+        except AttributeError:
+            pass
+        sigs = [child.get_cachedir_csig() for child in node.children()]
+        sigs.append(node.get_contents_sig())
+        # Objects are always the sole output of their compile; other targets keep their path.
+        sigs.append(node.name if node.name.endswith(".o") else node.get_internal_path())
+        node.cachesig = hash_collect(sigs)
+        return node.cachesig
+
+    SCons.Node.FS.File.get_cachedir_bsig = board_independent_bsig
+    Path(cache_dir).mkdir(parents=True, exist_ok=True)
+    CacheDir(cache_dir)
