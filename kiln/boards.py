@@ -192,7 +192,9 @@ class Board:
 
     @property
     def flash_size(self) -> int:
-        return sum(r.length for r in self.regions if r.kind == "flash")
+        """The board's flash chip size when it declares one (external flash), else the MCU's flash regions."""
+        declared = parse_size(self.data.get("flash", {}).get("size"))
+        return declared if declared is not None else sum(r.length for r in self.regions if r.kind == "flash")
 
     @property
     def ram_size(self) -> int:

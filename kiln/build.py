@@ -24,7 +24,14 @@ def build_dir(board: Board) -> Path:
 
 
 def image_path(board: Board, kind: str) -> Path:
-    """Where the build puts image `kind` of `board` (firmware.<ext>, or the port's own names)."""
+    """Where the build put image `kind` of `board`, from the build's images.json index."""
+    import json
+
+    index_file = build_dir(board) / "images.json"
+    if index_file.exists():
+        index = json.loads(index_file.read_text())
+        if kind in index:
+            return build_dir(board) / index[kind]
     names = {"exe": "kiln-unix", "size": "size.json"}
     return build_dir(board) / names.get(kind, f"firmware.{kind}")
 

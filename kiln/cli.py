@@ -65,6 +65,56 @@ def cmd_test(args: argparse.Namespace) -> int:
     return subprocess.run(cmd, cwd=ROOT).returncode
 
 
+def cmd_release(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from kiln.release import ReleaseError, make_release
+
+    targets = None
+    if args.board:
+        targets = [(entry.partition(":")[0], entry.partition(":")[2]) for entry in args.board.split(",")]
+    try:
+        manifest = make_release(Path(args.dist), targets, args.jobs)
+    except ReleaseError as error:
+        print(f"kiln release: {error}", file=sys.stderr)
+        return 1
+    print(f"{len(manifest['artifacts'])} artifacts for {manifest['version']} in {args.dist}/")
+    for skipped in manifest["skipped"]:
+        print(f"skipped {skipped['board']}: {skipped['reason']}")
+    return 0
+
+
+def cmd_size(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from rich.console import Console
+    from rich.table import Table
+
+    from kiln import sizes
+
+    old = sizes.load_sizes(Path(args.compare))
+    new = sizes.load_sizes(Path(args.new)) if args.new else sizes.current_sizes()
+    budget = args.threshold if args.threshold is not None else sizes.configured_budget()
+    rows, over = sizes.compare(old, new, budget)
+    table = Table(title=f"size change vs {args.compare} (budget {budget} bytes of text+data)")
+    for column in ("Board", "text", "data", "bss"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(*row)
+    Console(width=120).print(table)
+    for line in over:
+        print(f"error: {line}", file=sys.stderr)
+    return 1 if over else 0
+
+
+def cmd_affected(args: argparse.Namespace) -> int:
+    from kiln.affected import affected_boards
+
+    for build_id in affected_boards(args.since):
+        print(build_id)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kiln", description="Build, flash and emulate Kiln firmware.")
     parser.add_argument("--version", action="version", version=f"kiln {__version__}")
@@ -89,6 +139,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--serial", choices=("stdio", "pty", "tcp"), default="stdio",
                    help="where the console goes: this terminal, a pty (for mpremote) or TCP on 127.0.0.1")
     p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("release", help="build every board x variant into dist/ with manifest.json and SHA256SUMS")
+    p.add_argument("--dist", default="dist")
+    p.add_argument("--board", default="", help="only these (ID[:VARIANT],...)")
+    p.add_argument("-j", "--jobs", type=int, default=None)
+    p.set_defaults(func=cmd_release)
+
+    p = sub.add_parser("size", help="text/data/bss per board against an older release manifest")
+    p.add_argument("--compare", required=True, metavar="OLD_MANIFEST")
+    p.add_argument("--new", metavar="NEW_MANIFEST", help="default: the sizes in build/")
+    p.add_argument("--threshold", type=int, default=None, help="allowed growth in bytes (default: pyproject)")
+    p.set_defaults(func=cmd_size)
+
+    p = sub.add_parser("affected", help="boards whose images change with the files changed since REV")
+    p.add_argument("--since", required=True, metavar="REV")
+    p.set_defaults(func=cmd_affected)
 
     p = sub.add_parser("test", help="run the test suite")
     p.add_argument("pytest_args", nargs=argparse.REMAINDER)

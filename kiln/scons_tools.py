@@ -89,6 +89,8 @@ def setup(env: Any, board: Board, gen_dir: str) -> dict[str, Any]:
         # re-renders; unchanged output then stops the rebuild there (content signatures).
         node = env.Command(f"{gen_dir}/{name}", str(template),
                            action(_render_action, "RENDER ", ["KILN_RENDER_CONTEXT"]))
+        # Explicit inputs too, so the graph (and `kiln affected`) knows which files feed each board.
+        env.Depends(node, [str(board.path), str(board.mcu_path), str(Path(render_mod.__file__))])
         nodes[name] = node[0]
     if quiet:
         env["CCCOMSTR"] = "CC      $TARGET"
@@ -122,19 +124,23 @@ def firmware_images(env: Any, elf: Any, base: int) -> dict[str, Any]:
         return images
     image_env = env.Clone(KILN_IMAGE_BASE=base)
     binary = image_env.KilnBin(f"#{out}/firmware.bin", elf)[0]
+    images_dir = Path(__file__).resolve().parent / "images"
     image_env.Depends(binary, images["size"])  # a firmware that does not fit makes no images
     wanted = board.images
     if "bin" in wanted:
         images["bin"] = binary
     if "hex" in wanted:
         images["hex"] = image_env.KilnHex(f"#{out}/firmware.hex", binary)[0]
+        image_env.Depends(images["hex"], str(images_dir.parent / "scons_tools.py"))
     if "dfu" in wanted:
         usb = board.mcu["usb_dfu"]
         images["dfu"] = image_env.KilnDfu(f"#{out}/firmware.dfu", binary, KILN_DFU_VID=usb["vid"],
                                           KILN_DFU_PID=usb["pid"])[0]
+        image_env.Depends(images["dfu"], str(images_dir / "dfuse.py"))
     if "uf2" in wanted:
         images["uf2"] = image_env.KilnUf2(f"#{out}/firmware.uf2", binary,
                                           KILN_UF2_FAMILY=board.mcu["uf2_family_id"])[0]
+        image_env.Depends(images["uf2"], str(images_dir / "uf2.py"))
     return images
 
 
@@ -182,3 +188,34 @@ def enable_shared_cache(cache_dir: str) -> None:
     SCons.Node.FS.File.get_cachedir_bsig = board_independent_bsig
     Path(cache_dir).mkdir(parents=True, exist_ok=True)
     CacheDir(cache_dir)
+
+
+def dump_dependencies(all_images: dict[str, dict[str, Any]], root: str, out_path: str) -> None:
+    """Writes {build id: [source files in the checkout its images depend on]} as JSON, walking the
+    real dependency graph (explicit, implicit/scanned and Depends) rather than path patterns."""
+    import json
+    import os
+
+    result: dict[str, list[str]] = {}
+    for build_id, images in sorted(all_images.items()):
+        seen: set[int] = set()
+        files: set[str] = set()
+        stack = list(images.values())
+        while stack:
+            node = stack.pop()
+            if id(node) in seen:
+                continue
+            seen.add(id(node))
+            children = node.children()
+            stack.extend(children)
+            if not children and not node.has_builder():
+                source = node.srcnode() if hasattr(node, "srcnode") else node
+                path = getattr(source, "abspath", None)
+                if path and path.startswith(root + os.sep):
+                    files.add(os.path.relpath(path, root))
+        # The build description itself shapes every image of the board.
+        port = next(iter(images.values())).get_env()["KILN_BOARD"].port
+        files.update(["SConstruct", f"ports/{port}/SConscript", "core/sources.txt", "kiln/boards.py",
+                      "kiln/toolchains.py", "kiln/schema.py", "kiln/pins.py"])
+        result[build_id] = sorted(files)
+    Path(out_path).write_text(json.dumps(result, indent=1, sort_keys=True) + "\n", encoding="utf-8")
