@@ -28,3 +28,21 @@ def built() -> object:
         return cache[key]
 
     return build
+
+
+_skipped: list[str] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.skipped:
+        _skipped.append(report.nodeid)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """A skipped test is not a passing test: the run fails and names what did not run (a missing
+    toolchain or emulator means `./kilnw setup` did not complete)."""
+    if _skipped and exitstatus == 0:
+        print(f"\nerror: {len(_skipped)} test(s) were skipped, which counts as a failure:", file=sys.stderr)
+        for nodeid in _skipped:
+            print(f"  {nodeid}", file=sys.stderr)
+        session.exitstatus = 1

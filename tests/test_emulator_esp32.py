@@ -3,7 +3,6 @@ codes; the bootloader's OTA choice and its errors for bad tables and images."""
 
 from __future__ import annotations
 
-import shutil
 import socket
 import struct
 import time
@@ -20,8 +19,6 @@ ROOT = Path(__file__).resolve().parent.parent
 BOARD = "ESP32_GENERIC_C3"
 BANNER = f"Kiln {__version__} on {BOARD}; ESP32-C3 DevKit with ESP32-C3 at 160 MHz\r\n> ".encode()
 
-pytestmark = pytest.mark.skipif(shutil.which("riscv64-unknown-elf-gcc") is None,
-                                reason="riscv64-unknown-elf-gcc is not installed")
 
 
 @pytest.fixture(scope="module")

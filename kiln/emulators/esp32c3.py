@@ -294,9 +294,9 @@ class Esp32c3Emulator:
                 pass
 
     def _kick(self) -> None:
+        # Only wake a sleeping CPU: an emu_stop() from this thread can land inside an MMIO callback,
+        # and unicorn then re-executes that access (a UART write would print its byte twice).
         self._wake.set()
-        if self._uc is not None:
-            self._uc.emu_stop()
 
     def _finish(self, kind: str, code: int | None, detail: str) -> None:
         with self._cond:
@@ -306,10 +306,14 @@ class Esp32c3Emulator:
     def _pump_input(self) -> None:
         """Host side of tcp/pty: bytes from the client into UART0."""
         while not self._stop:
-            if self._client is not None:
-                ready, _, _ = select.select([self._client], [], [], 0.1)
-                if ready:
-                    data = self._client.recv(4096)
+            client = self._client  # stop() may clear it at any moment
+            if client is not None:
+                try:
+                    ready, _, _ = select.select([client], [], [], 0.1)
+                    data = client.recv(4096) if ready else None
+                except (OSError, ValueError):
+                    return
+                if data is not None:
                     if not data:
                         return
                     self.write(data)
