@@ -199,3 +199,16 @@ def test_clock_falls_back_to_hsi_when_the_crystal_does_not_start(built: Callable
     assert regs[FLASH_ACR] & 0xF == 0
     assert regs[0x40011008] == round(16_000_000 / 115200)  # USART1 BRR at 16 MHz
     assert regs[0xE000E014] == 16_000 - 1
+
+
+@pytest.mark.parametrize("board_id,mcu", [("NUCLEO_F411RE", "STM32F411RE"), ("NUCLEO_F401RE", "STM32F401RE")])
+def test_other_stm32f4_board_boots_on_its_own_usart(built: Callable[[str], Board], board_id: str, mcu: str) -> None:
+    """A Nucleo build (console on USART2) boots in QEMU's F405 machine: the F4 peripherals it uses sit at
+    the same addresses, and QEMU's second -serial is USART2. No RCC in QEMU: the HAL falls back to HSI."""
+    board = built(board_id)
+    with QemuStm32(image_path(board, "elf"), uart=board.data["repl"]["uart"]) as emulator:
+        text = emulator.read_until(b"> ", timeout=10)
+        assert re.search(rb"Kiln \S+ on " + board_id.encode() + rb"; \S.* with " + mcu.encode() + rb" at 16 MHz\r\n> ",
+                         text), text
+        emulator.write(b"abc\r")
+        assert emulator.read_until(b"\r\n> ", timeout=5) == b"abc\r\necho: abc\r\n> "

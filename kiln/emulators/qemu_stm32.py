@@ -36,14 +36,18 @@ class QemuError(RuntimeError):
 
 
 def qemu_command(elf: Path, serial: SerialMode, machine: str = "netduinoplus2", qemu: str = QEMU,
-                 extra_args: Sequence[str] = ()) -> list[str]:
-    """QEMU arguments: the first -serial is USART1; semihosting carries the firmware's exit code out."""
+                 extra_args: Sequence[str] = (), uart: int = 1) -> list[str]:
+    """QEMU arguments: the N-th -serial is USART N, so the console of a board whose REPL is on
+    USART `uart` comes after uart-1 unconnected ones; semihosting carries the exit code out."""
+    if not 1 <= uart <= 6:
+        raise QemuError(f"QEMU's STM32F4 machines model USART1-6, not {uart}")
     console = {
         "pipe": ["-serial", "stdio"],
         "pty": ["-serial", "pty"],
         # Port 0: QEMU picks a free port and names it in its "waiting for connection" message.
         "tcp": ["-serial", "tcp:127.0.0.1:0,server=on,wait=on"],
     }[serial]
+    console = ["-serial", "null"] * (uart - 1) + console
     return [qemu, "-M", machine, "-display", "none", "-monitor", "none", *console,
             "-semihosting-config", "enable=on,target=native", "-kernel", str(elf), *extra_args]
 
@@ -100,8 +104,9 @@ class QemuStm32:
     """
 
     def __init__(self, elf: Path | str, serial: SerialMode = "pipe", *, machine: str = "netduinoplus2",
-                 attach: bool = True, qemu: str = QEMU, extra_args: Sequence[str] = ()) -> None:
+                 attach: bool = True, qemu: str = QEMU, extra_args: Sequence[str] = (), uart: int = 1) -> None:
         self.elf = Path(elf)
+        self.uart = uart
         self.serial: SerialMode = serial
         self.machine = machine
         self.attach = attach
@@ -124,7 +129,7 @@ class QemuStm32:
 
     def command(self) -> list[str]:
         """The QEMU command line for this run (without the -qmp socket a paused pty run adds)."""
-        return qemu_command(self.elf, self.serial, self.machine, self.qemu, self.extra_args)
+        return qemu_command(self.elf, self.serial, self.machine, self.qemu, self.extra_args, self.uart)
 
     def start(self, timeout: float = 10.0) -> QemuStm32:
         if self.proc is not None:
