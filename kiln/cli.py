@@ -68,9 +68,7 @@ def cmd_test(args: argparse.Namespace) -> int:
 def cmd_release(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from kiln.release import ReleaseError, make_release
-
-    from kiln.release import all_targets
+    from kiln.release import ReleaseError, all_targets, make_release
 
     targets = None
     if args.board:
