@@ -103,3 +103,24 @@ def test_intel_hex_read_back_by_binutils(tmp_path: Path) -> None:
     bin_path = tmp_path / "fw.bin"
     subprocess.run(["arm-none-eabi-objcopy", "-I", "ihex", "-O", "binary", str(hex_path), str(bin_path)], check=True)
     assert bin_path.read_bytes() == data
+
+
+def test_built_stm32_images_agree_with_third_party_parsers(built: object, tmp_path: Path, dfu_suffix: str) -> None:
+    """The NETDUINO_PLUS_2 build: .dfu passes dfu-suffix, and .dfu/.uf2/.hex all carry exactly the .bin
+    at the flash base, as read by dfu-suffix, the npm `uf2` package and binutils."""
+    from kiln.build import image_path
+
+    board = built("NETDUINO_PLUS_2")  # type: ignore[operator]
+    binary = image_path(board, "bin").read_bytes()
+    dfu = image_path(board, "dfu")
+    result = subprocess.run([dfu_suffix, "--check", str(dfu)], capture_output=True, text=True)
+    assert result.returncode == 0 and "Vendor ID:\t0x0483" in result.stdout
+    (name, elements), = read_dfuse(dfu.read_bytes()).targets.values()
+    assert elements == [DfuseElement(0x08000000, binary)]
+    blocks = npm_uf2_decode(image_path(board, "uf2"))
+    assert {b["family"] for b in blocks} == {STM32F4_FAMILY} and blocks[0]["address"] == 0x08000000
+    assert b"".join(bytes.fromhex(str(b["payloadHex"])) for b in blocks)[: len(binary)] == binary
+    from_hex = tmp_path / "from_hex.bin"
+    subprocess.run(["arm-none-eabi-objcopy", "-I", "ihex", "-O", "binary", str(image_path(board, "hex")),
+                    str(from_hex)], check=True)
+    assert from_hex.read_bytes() == binary
