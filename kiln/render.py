@@ -14,6 +14,7 @@ TEMPLATES = ROOT / "templates"
 
 # (template relative to templates/, output name in gen/)
 COMMON_OUTPUTS = (
+    ("common/core_config.h.j2", "core_config.h"),
     ("common/board_config.h.j2", "board_config.h"),
     ("common/pins.h.j2", "pins.h"),
     ("common/pins.c.j2", "pins.c"),

@@ -37,8 +37,10 @@ def test_rendered_files_match_board(board_id: str, tmp_path: Path) -> None:
     # The generated C compiles on its own (warnings are errors, as in the firmware).
     subprocess.run(["gcc", "-std=c99", "-Wall", "-Wextra", "-Werror", "-fsyntax-only", f"-I{tmp_path}",
                     str(written["pins.c"])], check=True)
-    subprocess.run(["gcc", "-std=c99", "-Wall", "-Wextra", "-Werror", "-fsyntax-only", "-x", "c",
+    subprocess.run(["gcc", "-std=c99", "-Wall", "-Wextra", "-Werror", "-fsyntax-only", f"-I{tmp_path}", "-x", "c",
                     str(written["board_config.h"])], check=True)
+    core = defines(written["core_config.h"].read_text())
+    assert core["KILN_PORT"] == f'"{board.port}"' and "KILN_BOARD_ID" not in core
     if "linker.ld" in written:
         script = written["linker.ld"].read_text()
         for region in board.regions:
@@ -55,5 +57,5 @@ def test_variant_changes_rendered_values(tmp_path: Path) -> None:
         pytest.fail("no board declares variants; the variant path is untested")
     base = with_variants[0]
     variant = load_board(base.id, base.variants[0])
-    header = (render_board(variant, tmp_path)[0]).read_text()
+    header = next(p for p in render_board(variant, tmp_path) if p.name == "board_config.h").read_text()
     assert f'#define KILN_BOARD_VARIANT "{variant.variant}"' in header

@@ -92,6 +92,9 @@ WFI = 0x10500073
 EBREAK = 0x00100073
 MIE_WAIT_LIMIT = 10_000
 SLICE_US = 20_000
+# Slices end after a number of instructions, not a host timeout: unicorn stops a timed-out run from
+# another thread, which can land inside an MMIO callback and re-execute that store (a UART byte twice).
+SLICE_INSNS = 200_000
 MSTATUS_MIE = 1 << 3
 MSTATUS_MPIE = 1 << 7
 MSTATUS_MPP = 3 << 11
@@ -433,7 +436,7 @@ class Esp32c3Emulator:
         while not self._stop:
             pc = self._deliver_interrupt(uc, pc)
             try:
-                uc.emu_start(pc, 0, timeout=SLICE_US)
+                uc.emu_start(pc, 0, count=SLICE_INSNS)
             except UcError as exc:
                 pc = uc.reg_read(rv.UC_RISCV_REG_PC)
                 if exc.errno == UC_ERR_INSN_INVALID and self._is_patched_wfi(pc):
@@ -491,7 +494,7 @@ class Esp32c3Emulator:
         hook = uc.hook_add(UC_HOOK_CODE, watch)
         uc.ctl_flush_tb()
         try:
-            uc.emu_start(uc.reg_read(rv.UC_RISCV_REG_PC), 0, timeout=SLICE_US)
+            uc.emu_start(uc.reg_read(rv.UC_RISCV_REG_PC), 0, count=SLICE_INSNS)
         except UcError as exc:
             pc = uc.reg_read(rv.UC_RISCV_REG_PC)
             if not (exc.errno == UC_ERR_INSN_INVALID and self._is_patched_wfi(pc)):
