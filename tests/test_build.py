@@ -104,3 +104,14 @@ def test_missing_toolchain_is_explained(tmp_path: Path) -> None:
                             capture_output=True, text=True)
     assert result.returncode != 0
     assert "arm-none-eabi-gcc) was not found" in result.stderr and "KILN_ARM_TOOLCHAIN=" in result.stderr
+
+
+@pytest.mark.parametrize("board_id,compiler", [("ESP32_GENERIC", "xtensa-esp32-elf-gcc"),
+                                                ("ESP32_GENERIC_S3", "xtensa-esp32s3-elf-gcc")])
+def test_xtensa_boards_stop_at_once_naming_the_toolchain(board_id: str, compiler: str) -> None:
+    result = subprocess.run([sys.executable, "-m", "SCons", "-Q", f"BOARD={board_id}"], cwd=ROOT,
+                            capture_output=True, text=True)
+    assert result.returncode == 2
+    assert f"cannot build {board_id}: the Xtensa" in result.stderr and f"({compiler}) was not found" in result.stderr
+    assert "KILN_XTENSA_TOOLCHAIN=" in result.stderr
+    assert "CC " not in result.stdout  # nothing was compiled
