@@ -167,6 +167,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("test", help="run the test suite")
     p.add_argument("pytest_args", nargs=argparse.REMAINDER)
     p.set_defaults(func=cmd_test)
+    __import__("kiln.flash.cli", fromlist=["register"]).register(sub)  # flash, devices, repl/run/exec/fs/reset
     return parser
 
 
