@@ -61,7 +61,10 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_test(args: argparse.Namespace) -> int:
-    cmd = [sys.executable, "-m", "pytest", *args.pytest_args]
+    extra = list(args.pytest_args)
+    if not any(a.startswith(("-n", "--numprocesses", "-p")) for a in extra):
+        extra = ["-n", str(os.cpu_count() or 1), *extra]  # emulator and build tests run side by side
+    cmd = [sys.executable, "-m", "pytest", *extra]
     return subprocess.run(cmd, cwd=ROOT).returncode
 
 
