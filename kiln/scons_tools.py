@@ -219,3 +219,34 @@ def dump_dependencies(all_images: dict[str, dict[str, Any]], root: str, out_path
                       "kiln/toolchains.py", "kiln/schema.py", "kiln/pins.py"])
         result[build_id] = sorted(files)
     Path(out_path).write_text(json.dumps(result, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def _qstr_action(target: Any, source: Any, env: Any) -> int:
+    import importlib.util
+
+    script = Path(env["KILN_QSTR_SCRIPT"])
+    spec = importlib.util.spec_from_file_location("kiln_make_qstr", script)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    Path(str(target[0])).write_text(module.render(module.collect()), encoding="utf-8")
+    return 0
+
+
+def qstr_header(env: Any, root: str) -> Any:
+    """build/qstr/qstr_gen.h: the static interned-name table, from every KN_Q() use under core/ and
+    ports/. One table for all boards (names are cheap), so it never makes core objects board-specific."""
+    import os
+
+    from SCons.Script import Action
+
+    inputs = []
+    for top in ("core", "ports"):
+        for dirpath, dirnames, files in os.walk(os.path.join(root, top)):
+            dirnames.sort()
+            inputs += [os.path.join(dirpath, f) for f in sorted(files)
+                       if f.endswith((".c", ".h")) and f != "qstr_gen.h"]
+    script = os.path.join(root, "core", "make_qstr.py")
+    return env.Command("#build/qstr/qstr_gen.h", [script, *inputs],
+                       Action(_qstr_action, "QSTR    $TARGET" if not env.get("KILN_VERBOSE") else None),
+                       KILN_QSTR_SCRIPT=script)[0]
