@@ -229,24 +229,26 @@ def _qstr_action(target: Any, source: Any, env: Any) -> int:
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    Path(str(target[0])).write_text(module.render(module.collect()), encoding="utf-8")
+    Path(str(target[0])).write_text(module.render(module.collect(env["KILN_QSTR_ROOTS"])), encoding="utf-8")
     return 0
 
 
-def qstr_header(env: Any, root: str) -> Any:
-    """build/qstr/qstr_gen.h: the static interned-name table, from every KN_Q() use under core/ and
-    ports/. One table for all boards (names are cheap), so it never makes core objects board-specific."""
+def qstr_header(env: Any, root: str, port: str) -> Any:
+    """build/qstr/<port>/qstr_gen.h: the static interned-name table, from every KN_Q() use under core/
+    and ports/<port>/. One table per port, never per board, so it does not make core objects
+    board-specific, and a change in one port does not touch another's images."""
     import os
 
     from SCons.Script import Action
 
+    roots = [os.path.join(root, "core"), os.path.join(root, "ports", port)]
     inputs = []
-    for top in ("core", "ports"):
-        for dirpath, dirnames, files in os.walk(os.path.join(root, top)):
+    for top in roots:
+        for dirpath, dirnames, files in os.walk(top):
             dirnames.sort()
             inputs += [os.path.join(dirpath, f) for f in sorted(files)
                        if f.endswith((".c", ".h")) and f != "qstr_gen.h"]
     script = os.path.join(root, "core", "make_qstr.py")
-    return env.Command("#build/qstr/qstr_gen.h", [script, *inputs],
+    return env.Command(f"#build/qstr/{port}/qstr_gen.h", [script, *inputs],
                        Action(_qstr_action, "QSTR    $TARGET" if not env.get("KILN_VERBOSE") else None),
-                       KILN_QSTR_SCRIPT=script)[0]
+                       KILN_QSTR_SCRIPT=script, KILN_QSTR_ROOTS=roots)[0]

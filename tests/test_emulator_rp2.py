@@ -1,4 +1,4 @@
-"""RPI_PICO firmware in rp2040js, booted through the stand-in bootrom: banner, echo, exit codes."""
+"""RPI_PICO firmware in rp2040js, booted through the stand-in bootrom: banner, REPL, exit codes."""
 
 from __future__ import annotations
 
@@ -23,7 +23,10 @@ from kiln.images.uf2 import write_uf2
 
 ROOT = Path(__file__).resolve().parent.parent
 RP2040_FAMILY = 0xE48BFF56
-BANNER = f"Kiln {__version__} on RPI_PICO; Raspberry Pi Pico with RP2040 at 125 MHz\r\n> ".encode()
+BANNER = (f"Kiln {__version__} on RPI_PICO; Raspberry Pi Pico with RP2040 at 125 MHz\r\n"
+          'Type "help()" for more information.\r\n>>> ').encode()
+PROMPT = b">>> "
+EXIT0 = b"import sys; sys.exit(0)\r"  # an emulator build ends the run on SystemExit at the prompt
 
 pytestmark = [
     pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed"),
@@ -40,16 +43,19 @@ def pico(built: Callable[[str], Board]) -> Path:
     return out
 
 
-def test_boot_banner_echo_and_ctrl_d_exit(pico: Path) -> None:
+def test_boot_banner_repl_and_exit(pico: Path) -> None:
     with Rp2040Emulator(pico / "firmware.uf2", timeout=30) as emu:
-        assert emu.read_until(b"> ", timeout=20) == BANNER
-        emu.write(b"hello kiln\r")
-        assert emu.read_until(b"> ", timeout=10) == b"hello kiln\r\necho: hello kiln\r\n> "
+        assert emu.read_until(PROMPT, timeout=20) == BANNER
+        emu.write(b"print('hello kiln')\r")
+        assert emu.read_until(PROMPT, timeout=10) == b"print('hello kiln')\r\nhello kiln\r\n>>> "
         # More than the UART's 32-byte FIFO in one go: the RX interrupt + ring buffer keep up.
-        line = bytes(range(0x41, 0x41 + 26)) * 3
+        text = bytes(range(0x41, 0x41 + 26)) * 3
+        line = b"len('" + text + b"')"
         emu.write(line + b"\r")
-        assert emu.read_until(b"> ", timeout=10) == line + b"\r\necho: " + line + b"\r\n> "
-        emu.write(b"\x04")
+        assert emu.read_until(PROMPT, timeout=10) == line + b"\r\n78\r\n>>> "
+        emu.write(b"\x04")  # Ctrl-D: soft reset
+        assert b"MPY: soft reboot" in emu.read_until(PROMPT, timeout=10)
+        emu.write(EXIT0)
         result = emu.wait(10)
     assert (result.kind, result.code, result.returncode) == ("exit", 0, 0)
 
@@ -69,11 +75,11 @@ def test_corrupted_boot2_is_rejected_by_the_bootrom(pico: Path, tmp_path: Path) 
 def test_input_closed_while_waiting_is_a_stall(pico: Path) -> None:
     # The firmware sleeps in WFI with no timer armed; with no more input the runner says so.
     with Rp2040Emulator(pico / "firmware.uf2", timeout=30) as emu:
-        emu.read_until(b"> ", timeout=20)
+        emu.read_until(PROMPT, timeout=20)
         emu.write(b"abc")
         emu.close_input()
         result = emu.wait(20)
-        assert emu.output.endswith(b"> abc")
+        assert emu.output.endswith(b">>> abc")
     assert (result.kind, result.returncode) == ("stall", 122)
 
 
@@ -82,16 +88,16 @@ def test_tcp_mode(pico: Path) -> None:
         assert emu.tcp_port
         with socket.create_connection(("127.0.0.1", emu.tcp_port), timeout=10) as sock:
             received = b""
-            while not received.endswith(b"> "):
+            while not received.endswith(PROMPT):
                 chunk = sock.recv(256)
                 assert chunk, received
                 received += chunk
             assert received == BANNER
             # The exit right after the echo must not cut it off: the runner drains, then closes.
-            sock.sendall(b"bye\r\x04")
+            sock.sendall(b"print('bye'); import sys; sys.exit(0)\r")
             while chunk := sock.recv(256):
                 received += chunk
-            assert received == BANNER + b"bye\r\necho: bye\r\n> "
+            assert received == BANNER + b"print('bye'); import sys; sys.exit(0)\r\nbye\r\n"
             result = emu.wait(20)
     assert (result.kind, result.code) == ("exit", 0)
 
@@ -101,14 +107,14 @@ def test_pty_mode(pico: Path) -> None:
         assert emu.pty_path and emu.pty_path.startswith("/dev/")
         fd = os.open(emu.pty_path, os.O_RDWR | os.O_NOCTTY)
         try:
-            os.write(fd, b"pty\r")
+            os.write(fd, b"'pty'\r")
             received = b""
             deadline = time.monotonic() + 20
-            while b"echo: pty\r\n> " not in received and time.monotonic() < deadline:
+            while b"'pty'\r\n>>> " not in received and time.monotonic() < deadline:
                 if select.select([fd], [], [], 0.2)[0]:
                     received += os.read(fd, 256)
-            assert b"echo: pty\r\n> " in received, received
-            os.write(fd, b"\x04")
+            assert b"'pty'\r\n>>> " in received, received
+            os.write(fd, EXIT0)
             result = emu.wait(20)
         finally:
             os.close(fd)
@@ -119,9 +125,9 @@ def test_dead_crystal_falls_back_to_rosc(pico: Path) -> None:
     # XOSC never becomes stable: after its timeout the HAL runs from the ROSC (6.5 MHz nominal),
     # says so in the banner, and the console still works.
     with Rp2040Emulator(pico / "firmware.uf2", timeout=30, no_crystal=True) as emu:
-        assert emu.read_until(b"> ", timeout=20) == BANNER.replace(b"at 125 MHz", b"at 6 MHz")
-        emu.write(b"slow\r\x04")
-        assert emu.read_until(b"echo: slow\r\n> ", timeout=10)
+        assert emu.read_until(PROMPT, timeout=20) == BANNER.replace(b"at 125 MHz", b"at 6 MHz")
+        emu.write(b"'slow'\r" + EXIT0)
+        assert emu.read_until(b"'slow'\r\n", timeout=10)
         assert emu.wait(10).code == 0
 
 
@@ -297,8 +303,8 @@ def test_skip_boot2_runs_the_app_directly(pico: Path, tmp_path: Path) -> None:
     image.write_bytes(bytes(data))
     assert not rp2_boot2.block_crc_ok(bytes(data))
     with Rp2040Emulator(image, timeout=30, skip_boot2=True) as emu:
-        assert emu.read_until(b"> ", timeout=20) == BANNER
-        emu.write(b"\x04")
+        assert emu.read_until(PROMPT, timeout=20) == BANNER
+        emu.write(EXIT0)
         assert emu.wait(10).code == 0
 
 

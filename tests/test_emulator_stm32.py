@@ -1,4 +1,4 @@
-"""The STM32 firmware in emulators: QEMU netduinoplus2 boots it (banner, echo, semihosting exit) over pipes,
+"""The STM32 firmware in emulators: QEMU netduinoplus2 boots it (banner, REPL, semihosting exit) over pipes,
 TCP and a pty (pyserial); unicorn runs its reset path against a silicon-like RCC to check the clock tree."""
 
 from __future__ import annotations
@@ -18,7 +18,9 @@ from kiln.build import image_path
 from kiln.emulators.qemu_stm32 import QemuError, QemuStm32
 
 BOARD = "NETDUINO_PLUS_2"
-BANNER = re.compile(rb"Kiln (\S+) on NETDUINO_PLUS_2; Netduino Plus 2 with STM32F405RG at (\d+) MHz\r\n> ")
+BANNER = re.compile(rb"Kiln (\S+) on NETDUINO_PLUS_2; Netduino Plus 2 with STM32F405RG at (\d+) MHz\r\n"
+                    rb"Type \"help\(\)\" for more information.\r\n>>> ")
+PROMPT = b">>> "
 needs_qemu = pytest.mark.skipif(shutil.which("qemu-system-arm") is None, reason="qemu-system-arm not installed")
 
 
@@ -28,15 +30,18 @@ def elf(built: Callable[[str], Board]) -> Path:
 
 
 def check_session(emulator: QemuStm32) -> None:
-    """Banner, one echoed line, then Ctrl-D must end QEMU with the firmware's exit code 0."""
-    banner = BANNER.search(emulator.read_until(b"> ", timeout=10))
+    """Banner, one evaluated line, a Ctrl-D soft reset, then sys.exit(0) must end QEMU with exit code 0
+    (in an emulator build, SystemExit at the prompt reaches hal_exit: semihosting)."""
+    banner = BANNER.search(emulator.read_until(PROMPT, timeout=10))
     assert banner is not None, emulator.output
     assert banner.group(1).decode() == __version__
     # QEMU ignores the RCC; the HAL then reports the machine's fixed 168 MHz (see ports/stm32/clock.c).
     assert banner.group(2) == b"168"
     emulator.write(b"print('kiln')\r")
-    assert emulator.read_until(b"\r\n> ", timeout=5) == b"print('kiln')\r\necho: print('kiln')\r\n> "
+    assert emulator.read_until(PROMPT, timeout=5) == b"print('kiln')\r\nkiln\r\n>>> "
     emulator.write(b"\x04")
+    assert b"MPY: soft reboot\r\n" in emulator.read_until(PROMPT, timeout=5)
+    emulator.write(b"import sys; sys.exit(0)\r")
     assert emulator.wait(timeout=5) == 0
 
 
@@ -46,8 +51,9 @@ def test_pipe_console_banner_echo_and_semihosting_exit(elf: Path) -> None:
     with QemuStm32(elf, "pipe") as emulator:
         emulator.read_until(b"MHz\r\n", timeout=10)
         boot_s = time.monotonic() - started
-        emulator.write(b"\x04")  # the rest of the banner ("> ") is still unread: read_until keeps going
-        assert emulator.wait(timeout=5) == 0
+        emulator.read_until(PROMPT, timeout=10)
+        emulator.write(b"import sys; sys.exit(3)\r")
+        assert emulator.wait(timeout=5) == 3
     assert boot_s < 5.0, f"QEMU took {boot_s:.2f} s to print the banner"
     with QemuStm32(elf, "pipe") as emulator:
         check_session(emulator)
@@ -68,23 +74,24 @@ def test_pty_console_with_pyserial(elf: Path) -> None:
         assert emulator.pty_path is not None and emulator.pty_path.startswith("/dev/pts/")
         with serial.Serial(emulator.pty_path, 115200, timeout=10) as port:
             emulator.resume()  # started paused: QEMU drops pty output until someone has it open
-            banner = port.read_until(b"> ")
+            banner = port.read_until(PROMPT)
             assert BANNER.search(banner), banner
-            port.write(b"abc\r")
-            assert port.read_until(b"\r\n> ") == b"abc\r\necho: abc\r\n> "
-            port.write(b"\x04")
+            port.write(b"'abc' * 2\r")
+            assert port.read_until(PROMPT) == b"'abc' * 2\r\n'abcabc'\r\n>>> "
+            port.write(b"import sys; sys.exit(0)\r")
             assert emulator.wait(timeout=5) == 0
 
 
 @needs_qemu
 def test_burst_of_input_arrives_intact(elf: Path) -> None:
     """Bytes land in the interrupt-fed ring buffer while the firmware is busy echoing: none are lost."""
-    line = bytes(range(0x21, 0x7F)) + b"0123456789"  # 104 printable bytes, below echo.c's 128-byte line
+    text = "".join(chr(c) for c in range(0x21, 0x7F) if chr(c) not in "'\\") + "0123456789" * 4
+    line = f"print(len('{text}'))".encode()
     with QemuStm32(elf, "pipe") as emulator:
-        emulator.read_until(b"> ")
+        emulator.read_until(PROMPT)
         emulator.write(line + b"\r")
-        assert emulator.read_until(b"\r\n> ", timeout=5) == line + b"\r\necho: " + line + b"\r\n> "
-        emulator.write(b"\x04")
+        assert emulator.read_until(PROMPT, timeout=5) == line + f"\r\n{len(text)}\r\n>>> ".encode()
+        emulator.write(b"import sys; sys.exit(0)\r")
         assert emulator.wait(timeout=5) == 0
 
 
@@ -92,7 +99,7 @@ def test_burst_of_input_arrives_intact(elf: Path) -> None:
 def test_read_timeout_names_what_was_seen_and_stop_cleans_up(elf: Path) -> None:
     emulator = QemuStm32(elf, "pty").start()
     try:
-        emulator.read_until(b"> ")
+        emulator.read_until(PROMPT)
         with pytest.raises(QemuError, match=r"timed out after 0.3 s waiting for b'never'(.|\n)*console tail"):
             emulator.read_until(b"never", timeout=0.3)
         proc = emulator.proc
@@ -207,8 +214,8 @@ def test_other_stm32f4_board_boots_on_its_own_usart(built: Callable[[str], Board
     the same addresses, and QEMU's second -serial is USART2. No RCC in QEMU: the HAL falls back to HSI."""
     board = built(board_id)
     with QemuStm32(image_path(board, "elf"), uart=board.data["repl"]["uart"]) as emulator:
-        text = emulator.read_until(b"> ", timeout=10)
-        assert re.search(rb"Kiln \S+ on " + board_id.encode() + rb"; \S.* with " + mcu.encode() + rb" at 16 MHz\r\n> ",
+        text = emulator.read_until(PROMPT, timeout=10)
+        assert re.search(rb"Kiln \S+ on " + board_id.encode() + rb"; \S.* with " + mcu.encode() + rb" at 16 MHz\r\n",
                          text), text
-        emulator.write(b"abc\r")
-        assert emulator.read_until(b"\r\n> ", timeout=5) == b"abc\r\necho: abc\r\n> "
+        emulator.write(b"2**70\r")
+        assert emulator.read_until(PROMPT, timeout=5) == b"2**70\r\n1180591620717411303424\r\n>>> "

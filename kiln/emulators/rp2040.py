@@ -9,6 +9,11 @@ Modes: "pipe" (read_until/write from Python), "tcp" (the runner listens on 127.0
 and starts when a client connects, e.g. pyserial's socket://), "pty" (a pseudo-terminal at
 `pty_path` that pyserial, mpremote or a terminal program can open).
 
+`usb=True` also plays the USB host: the firmware's CDC-ACM port is served on 127.0.0.1:`usb_port`
+as RFC 2217 (pyserial's rfc2217:// sets baud rate and DTR, which reach the device as CDC class
+requests); `usb_enumeration()` returns what the host read during enumeration. `bench=True` wires
+the driver self-test's bench (UART1 loopback, I2C/SPI devices, ADC inputs, GPIO wires).
+
     python -m kiln.emulators.rp2040 build/RPI_PICO/firmware.uf2 [--pty | --tcp PORT] [--timeout S]
 """
 
@@ -34,6 +39,8 @@ BOOTROM_SOURCES = (BOOTROM_DIR / "bootrom.S", BOOTROM_DIR / "bootrom.ld", ROOT /
 BOOTROM_OUT = ROOT / "build" / "emulators" / "rp2_bootrom" / "bootrom.bin"
 MODES = ("pipe", "tcp", "pty")
 _STATUS = re.compile(r"^rp2040js: (\S+) ?(.*)$")
+# Status lines that end a run (the others report progress: listening, reset, usb-*).
+_FINAL = {"exit", "boot-failure", "fault", "stall", "bootsel", "timeout", "error", "quit"}
 
 
 class EmulatorError(RuntimeError):
@@ -42,7 +49,7 @@ class EmulatorError(RuntimeError):
 
 @dataclass(frozen=True)
 class RunResult:
-    """How a run ended: kind is exit, boot-failure, fault, stall, timeout, error, quit or killed."""
+    """How a run ended: kind is exit, boot-failure, fault, stall, bootsel, timeout, error, quit or killed."""
 
     kind: str
     code: int | None
@@ -89,10 +96,11 @@ class Rp2040Emulator:
     """One rp2040js run of a .uf2 (or raw .bin at the start of flash), booted through the bootrom.
 
     `skip_boot2` starts at the app's vector table instead; `no_crystal` emulates a board whose
-    crystal never starts (to exercise the ROSC fallback)."""
+    crystal never starts (to exercise the ROSC fallback); `usb` and `bench`: see the module docstring."""
 
     def __init__(self, firmware: Path, *, mode: str = "pipe", tcp_port: int = 0, timeout: float | None = None,
-                 bootrom: Path | None = None, skip_boot2: bool = False, no_crystal: bool = False) -> None:
+                 bootrom: Path | None = None, skip_boot2: bool = False, no_crystal: bool = False,
+                 usb: bool = False, bench: bool = False) -> None:
         if mode not in MODES:
             raise ValueError(f"mode {mode!r} is not one of {', '.join(MODES)}")
         self.firmware = Path(firmware)
@@ -104,6 +112,9 @@ class Rp2040Emulator:
         self._bootrom = bootrom
         self._skip_boot2 = skip_boot2
         self._no_crystal = no_crystal
+        self._usb = usb
+        self._bench = bench
+        self.usb_port: int | None = None
         self._proc: subprocess.Popen[bytes] | None = None
         self._output = bytearray()
         self._cursor = 0
@@ -128,6 +139,10 @@ class Rp2040Emulator:
             args += ["--timeout", str(self.timeout)]
         if self._no_crystal:
             args.append("--no-crystal")
+        if self._usb:
+            args += ["--usb-tcp", "0"]
+        if self._bench:
+            args.append("--bench")
         return [*args, "--no-interactive", str(self.firmware)]
 
     def start(self) -> Rp2040Emulator:
@@ -141,6 +156,8 @@ class Rp2040Emulator:
             self._open_pty()
         elif self.mode == "tcp":
             self._wait_for_listen()
+        if self._usb:
+            self.wait_status("usb-listening")
         return self
 
     def stop(self) -> None:
@@ -208,6 +225,28 @@ class Rp2040Emulator:
                                         f"output so far: {bytes(self._output[self._cursor:])!r}")
                 self._cond.wait(min(remaining, 0.1))
 
+    def wait_status(self, kind: str, timeout: float = 10.0, *, rest: str | None = None, after: int = 0) -> str:
+        """Waits for a status line of this kind (with this rest, if given) among those from index `after`
+        on (see `len(status)`); returns the rest of the line."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while True:
+                for seen, seen_rest in self._status[after:]:
+                    if seen == kind and (rest is None or seen_rest == rest):
+                        return seen_rest
+                if self._proc is None or (self._proc.poll() is not None and not self._readers_alive()):
+                    raise EmulatorError(f"emulator ended ({self._describe_end()}) before {kind}")
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise EmulatorError(f"no {kind} within {timeout} s; status so far: {self._status!r}")
+                self._cond.wait(min(remaining, 0.1))
+
+    def usb_enumeration(self, timeout: float = 10.0) -> dict[str, object]:
+        """What the emulated host read while enumerating the USB device (descriptors as hex strings)."""
+        import json
+
+        return dict(json.loads(self.wait_status("usb-enumerated", timeout)))
+
     def write(self, data: bytes) -> None:
         if self.mode != "pipe" or self._proc is None or self._proc.stdin is None:
             raise EmulatorError("write() needs a started emulator in pipe mode")
@@ -268,6 +307,8 @@ class Rp2040Emulator:
                     self._status.append((match.group(1), match.group(2)))
                     if match.group(1) == "listening":
                         self.tcp_port = int(match.group(2).rsplit(":", 1)[1])
+                    elif match.group(1) == "usb-listening":
+                        self.usb_port = int(match.group(2).rsplit(":", 1)[1])
                 else:
                     self._stderr.append(line)
                 self._cond.notify_all()
@@ -319,7 +360,7 @@ class Rp2040Emulator:
 
     def _result(self, returncode: int) -> RunResult:
         with self._cond:
-            final = [s for s in self._status if s[0] not in ("listening", "reset")]
+            final = [s for s in self._status if s[0] in _FINAL]
         if not final:
             return RunResult("killed", None, "; ".join(self._stderr[-3:]), returncode)
         kind, rest = final[-1]
@@ -336,19 +377,23 @@ def main(argv: list[str] | None = None) -> int:
     where.add_argument("--tcp", type=int, metavar="PORT", help="serve UART0 on 127.0.0.1:PORT (0 = any free port)")
     parser.add_argument("--timeout", type=float, help="stop after this many seconds")
     parser.add_argument("--skip-boot2", action="store_true", help="start at the vector table, without the bootrom")
+    parser.add_argument("--usb", action="store_true",
+                        help="be the USB host too: the CDC port on rfc2217://127.0.0.1:PORT (printed at start)")
     args = parser.parse_args(argv)
     try:
         if not args.pty and args.tcp is None:
             # Straight to the terminal: the runner puts it in raw mode; Ctrl-] quits.
-            emu = Rp2040Emulator(args.firmware, timeout=args.timeout, skip_boot2=args.skip_boot2)
+            emu = Rp2040Emulator(args.firmware, timeout=args.timeout, skip_boot2=args.skip_boot2, usb=args.usb)
             command = [c for c in emu.command() if c != "--no-interactive"]
             print("rp2040js: UART0 on this terminal; Ctrl-] quits", file=sys.stderr)
             return subprocess.call(command, cwd=ROOT)
         mode = "pty" if args.pty else "tcp"
         with Rp2040Emulator(args.firmware, mode=mode, tcp_port=args.tcp or 0, timeout=args.timeout,
-                            skip_boot2=args.skip_boot2) as emu:
+                            skip_boot2=args.skip_boot2, usb=args.usb) as emu:
             where_text = emu.pty_path if mode == "pty" else f"socket://127.0.0.1:{emu.tcp_port}"
             print(f"rp2040js: UART0 at {where_text}; Ctrl-C stops", file=sys.stderr)
+            if emu.usb_port:
+                print(f"rp2040js: USB CDC at rfc2217://127.0.0.1:{emu.usb_port}", file=sys.stderr)
             try:
                 result = emu.wait(timeout=args.timeout + 5 if args.timeout else 10**9)
             except KeyboardInterrupt:

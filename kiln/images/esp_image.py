@@ -13,8 +13,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-CHIP_FAMILIES = {"esp32c3": 0xD42BA06C, "esp32s3": 0xC47E5767, "esp32": 0x1C5F21B0}
-DEFAULT_OFFSETS = {"esp32": 0x1000, "esp32c3": 0x0, "esp32s3": 0x0}
+CHIP_FAMILIES = {"esp32c3": 0xD42BA06C, "esp32c6": 0x540DDF62, "esp32s3": 0xC47E5767, "esp32": 0x1C5F21B0}
+DEFAULT_OFFSETS = {"esp32": 0x1000, "esp32c3": 0x0, "esp32c6": 0x0, "esp32s3": 0x0}
 PARTITION_TABLE_OFFSET = 0x8000
 APP_OFFSET = 0x10000
 

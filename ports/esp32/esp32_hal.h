@@ -4,15 +4,21 @@
 
 #include <stdint.h>
 
-/* CPU interrupt line the console UART is routed to through the interrupt matrix. */
-#define ESP32_UART_CPU_INT 1u
+/* Interrupts: each attached peripheral source gets its own CPU line (level type, priority 2).
+   Handlers run with interrupts masked and must clear their peripheral's request. */
+typedef void (*esp_irq_handler_t)(void *arg);
+int esp_irq_attach(unsigned source, esp_irq_handler_t handler, void *arg); /* line, or -errno */
+void esp_irq_detach(unsigned source);
 
 void esp32_watchdogs_disable(void);
 void esp32_clock_init(void);
 void esp32_uart_init(void);
-void esp32_uart_isr(void);
+/* The console (hal_console.c): its RX ring, fed from interrupt handlers. */
+void esp32_console_init(void);
+void esp32_console_push(uint8_t c);
 void esp32_irq_init(void);
 uint64_t esp32_systimer_now(void);
+uint32_t esp32_xtal_hz(void);
 
 /* Called from startup.S. */
 void esp32_irq_dispatch(uint32_t mcause);
@@ -24,6 +30,19 @@ static inline void esp32_irq_enable(void) {
 
 static inline void esp32_irq_disable(void) {
     __asm__ volatile("csrci mstatus, 8" ::: "memory");
+}
+
+/* Masks interrupts and returns the previous mstatus.MIE, for esp32_irq_restore(). */
+static inline uint32_t esp32_irq_save(void) {
+    uint32_t mstatus;
+    __asm__ volatile("csrrci %0, mstatus, 8" : "=r"(mstatus)::"memory");
+    return mstatus & 8u;
+}
+
+static inline void esp32_irq_restore(uint32_t saved) {
+    if (saved != 0u) {
+        __asm__ volatile("csrsi mstatus, 8" ::: "memory");
+    }
 }
 
 #endif

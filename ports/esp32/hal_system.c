@@ -1,9 +1,9 @@
-/* hal_system.c: ESP32-C3 bring-up order, watchdogs, heap, reset and the emulator-visible exit. */
+/* hal_system.c: ESP32-C3/C6 bring-up order, watchdogs, heap, reset and the emulator-visible exit. */
 #include <stddef.h>
 
 #include "board_config.h"
 #include "esp32_hal.h"
-#include "esp32c3_regs.h"
+#include "soc_regs.h"
 #include "hal.h"
 
 /* From the linker script: free RAM between .bss and the stack. */
@@ -12,9 +12,9 @@ extern uint8_t _heap_end[];
 
 void esp32_watchdogs_disable(void) {
     /* The ROM arms the RTC WDT and both MWDTs in flash-boot mode; they would reset us in ~1 s. */
-    RTC_CNTL_WDTWPROTECT = RTC_WDT_KEY;
-    RTC_CNTL_WDTCONFIG0 &= ~(RTC_WDT_EN | RTC_WDT_FLASHBOOT_EN);
-    RTC_CNTL_WDTWPROTECT = 0;
+    SOC_RTC_WDT_WPROTECT = RTC_WDT_KEY;
+    SOC_RTC_WDT_CONFIG0 &= ~(RTC_WDT_EN | RTC_WDT_FLASHBOOT_EN);
+    SOC_RTC_WDT_WPROTECT = 0;
 
     const uint32_t groups[2] = {TIMG0_BASE, TIMG1_BASE};
     for (unsigned i = 0; i < 2; i++) {
@@ -24,9 +24,9 @@ void esp32_watchdogs_disable(void) {
     }
 
     /* The super watchdog cannot be switched off in all revisions; auto-feed keeps it quiet. */
-    RTC_CNTL_SWD_WPROTECT = RTC_SWD_KEY;
-    RTC_CNTL_SWD_CONF |= RTC_SWD_AUTO_FEED_EN;
-    RTC_CNTL_SWD_WPROTECT = 0;
+    SOC_SWD_WPROTECT = SOC_SWD_KEY;
+    SOC_SWD_CONF |= SOC_SWD_AUTO_FEED_EN;
+    SOC_SWD_WPROTECT = 0;
 }
 
 void hal_init(void) {
@@ -36,7 +36,7 @@ void hal_init(void) {
     /* SYSTIMER runs from XTAL, so ticks stay right whatever the CPU clock became. */
     SYSTIMER_CONF |= SYSTIMER_CONF_CLK_EN | SYSTIMER_CONF_UNIT0_WORK_EN;
     esp32_irq_init();
-    esp32_uart_init();
+    esp32_console_init();
     esp32_irq_enable();
 }
 
@@ -47,7 +47,7 @@ void hal_heap_region(void **start, size_t *len) {
 
 void hal_reset(void) {
     esp32_irq_disable();
-    RTC_CNTL_OPTIONS0 |= RTC_CNTL_SW_SYS_RST;
+    soc_software_reset();
     for (;;) {
         __asm__ volatile("wfi");
     }
@@ -56,7 +56,7 @@ void hal_reset(void) {
 void hal_exit(int code) {
     /* STORE0 is a retention scratch register: harmless on hardware, watched by the emulator,
        which ends the run with this code when the reset below is requested. */
-    RTC_CNTL_STORE0 = KILN_EXIT_MAGIC | ((uint32_t)code & 0xFFu);
+    SOC_EXIT_STORE = KILN_EXIT_MAGIC | ((uint32_t)code & 0xFFu);
     hal_reset();
 }
 

@@ -1,6 +1,6 @@
-/* hal_time.c: ESP32-C3 ticks and delays from SYSTIMER unit 0 (16 MHz, XTAL derived). */
+/* hal_time.c: ESP32-C3/C6 ticks and delays from SYSTIMER unit 0 (16 MHz, XTAL derived). */
 #include "esp32_hal.h"
-#include "esp32c3_regs.h"
+#include "soc_regs.h"
 #include "hal.h"
 
 uint64_t esp32_systimer_now(void) {

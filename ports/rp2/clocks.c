@@ -1,4 +1,4 @@
-/* clocks.c: RP2040 resets and clock tree (XOSC, PLL_SYS, clk_ref/sys/peri, 1 us tick) with fallbacks. */
+/* clocks.c: RP2040 resets and clock tree (XOSC, PLL_SYS, PLL_USB, clk_ref/sys/peri/usb/adc, 1 us tick). */
 #include "board_config.h"
 #include "hal.h"
 #include "rp2040.h"
@@ -23,8 +23,12 @@
 #define PLL_FBDIV_MIN 16u
 #define PLL_FBDIV_MAX 320u
 
+#define USB_HZ 48000000u /* USB full speed and the ADC both need exactly 48 MHz */
+
 static struct {
     uint32_t sys_hz;
+    uint32_t usb_hz; /* clk_usb; 0 when PLL_USB is not running */
+    uint32_t adc_hz; /* clk_adc */
     rp2_clock_source_t source;
 } clocks;
 
@@ -45,6 +49,14 @@ uint32_t hal_cpu_hz(void) {
 
 uint32_t rp2_clk_peri_hz(void) {
     return clocks.sys_hz; /* clk_peri always runs from clk_sys here */
+}
+
+uint32_t rp2_clk_usb_hz(void) {
+    return clocks.usb_hz;
+}
+
+uint32_t rp2_clk_adc_hz(void) {
+    return clocks.adc_hz;
 }
 
 void rp2_unreset(uint32_t bits) {
@@ -112,22 +124,56 @@ static pll_config_t pll_plan(uint32_t ref_hz, uint32_t target_hz) {
     return best;
 }
 
-static int pll_sys_start(const pll_config_t *cfg) {
-    REG_SET(RESETS_RESET, RESET_PLL_SYS);
-    rp2_unreset(RESET_PLL_SYS);
-    REG32(PLL_CS) = 1u; /* REFDIV */
-    REG32(PLL_FBDIV_INT) = cfg->fbdiv;
-    REG_CLR(PLL_PWR, PLL_PWR_PD | PLL_PWR_VCOPD);
+/* Resets one PLL (base PLL_SYS_BASE or PLL_USB_BASE, reset bit to match) and locks it to cfg. */
+static int pll_start(uint32_t base, uint32_t reset_bit, const pll_config_t *cfg) {
+    REG_SET(RESETS_RESET, reset_bit);
+    rp2_unreset(reset_bit);
+    REG32(base + PLL_CS) = 1u; /* REFDIV */
+    REG32(base + PLL_FBDIV_INT) = cfg->fbdiv;
+    REG_CLR(base + PLL_PWR, PLL_PWR_PD | PLL_PWR_VCOPD);
     uint64_t deadline = rp2_time_us() + PLL_LOCK_TIMEOUT_US;
-    while (!(REG32(PLL_CS) & PLL_CS_LOCK)) {
+    while (!(REG32(base + PLL_CS) & PLL_CS_LOCK)) {
         if (rp2_time_us() > deadline) {
-            REG_SET(PLL_PWR, PLL_PWR_PD | PLL_PWR_VCOPD | PLL_PWR_POSTDIVPD);
+            REG_SET(base + PLL_PWR, PLL_PWR_PD | PLL_PWR_VCOPD | PLL_PWR_POSTDIVPD);
             return 0;
         }
     }
-    REG32(PLL_PRIM) = (cfg->postdiv1 << PLL_PRIM_POSTDIV1_LSB) | (cfg->postdiv2 << PLL_PRIM_POSTDIV2_LSB);
-    REG_CLR(PLL_PWR, PLL_PWR_POSTDIVPD);
+    REG32(base + PLL_PRIM) = (cfg->postdiv1 << PLL_PRIM_POSTDIV1_LSB) | (cfg->postdiv2 << PLL_PRIM_POSTDIV2_LSB);
+    REG_CLR(base + PLL_PWR, PLL_PWR_POSTDIVPD);
     return 1;
+}
+
+/* clk_usb / clk_adc have no glitchless mux: stop the generator, let it settle, then restart it
+ * from the new source. */
+static void aux_clock_select(uint32_t ctrl_reg, uint32_t div_reg, uint32_t auxsrc) {
+    REG32(ctrl_reg) = 0;
+    for (volatile uint32_t spins = 0; spins < 100u; spins++) {
+    }
+    REG32(div_reg) = CLK_DIV_ONE;
+    REG32(ctrl_reg) = CLK_AUX_ENABLE | (auxsrc << CLK_AUX_AUXSRC_LSB);
+}
+
+/* PLL_USB at 48 MHz feeds clk_usb and clk_adc. Without it USB cannot work (ROSC is far too
+ * imprecise for full speed); the ADC then runs from clk_sys's source, just slower to sample. */
+static void usb_clocks_init(int have_xosc) {
+    REG32(CLK_USB_CTRL) = 0;
+    REG32(CLK_ADC_CTRL) = 0;
+    clocks.usb_hz = 0;
+    clocks.adc_hz = 0;
+    pll_config_t cfg = {0, 0, 0, 0};
+    if (have_xosc && KILN_XTAL_HZ / 1000u >= PLL_REF_MIN_KHZ) {
+        cfg = pll_plan(KILN_XTAL_HZ, USB_HZ);
+    }
+    if (cfg.out_hz == USB_HZ && pll_start(PLL_USB_BASE, RESET_PLL_USB, &cfg)) {
+        aux_clock_select(CLK_USB_CTRL, CLK_USB_DIV, CLK_AUX_AUXSRC_PLL_USB);
+        aux_clock_select(CLK_ADC_CTRL, CLK_ADC_DIV, CLK_AUX_AUXSRC_PLL_USB);
+        clocks.usb_hz = USB_HZ;
+        clocks.adc_hz = USB_HZ;
+        return;
+    }
+    /* clk_adc AUXSRC 3 = XOSC, 2 = ROSC. */
+    aux_clock_select(CLK_ADC_CTRL, CLK_ADC_DIV, have_xosc ? 3u : 2u);
+    clocks.adc_hz = have_xosc ? KILN_XTAL_HZ : ROSC_NOMINAL_HZ;
 }
 
 /* clk_sys from its aux mux: pick the aux source while the glitchless mux is on clk_ref. */
@@ -143,15 +189,17 @@ void rp2_clocks_init(void) {
     clocks.source = RP2_CLOCK_ROSC;
     clocks_to_rosc();
 
-    /* Reset every peripheral except the QSPI pads and IO we execute from, SYSCFG (debug and
-     * bus settings) and USB (may be handed over by the bootrom), then release the ones the HAL
-     * uses (the console UART is released by its own init). */
-    REG_SET(RESETS_RESET, RESET_ALL & ~(RESET_IO_QSPI | RESET_PADS_QSPI | RESET_SYSCFG | RESET_PLL_USB |
-                                        RESET_USBCTRL));
+    /* Reset every peripheral except the QSPI pads and IO we execute from and SYSCFG (debug and
+     * bus settings), then release the ones the HAL uses (drivers release their own). clk_usb
+     * and clk_adc stop first: their PLL is about to be reset. */
+    REG32(CLK_USB_CTRL) = 0;
+    REG32(CLK_ADC_CTRL) = 0;
+    REG_SET(RESETS_RESET, RESET_ALL & ~(RESET_IO_QSPI | RESET_PADS_QSPI | RESET_SYSCFG));
     rp2_unreset(RESET_IO_BANK0 | RESET_PADS_BANK0 | RESET_TIMER);
     start_tick(ROSC_NOMINAL_HZ); /* approximate microseconds, good enough for the timeouts below */
 
-    if (KILN_XTAL_HZ == 0u || !xosc_start()) {
+    int have_xosc = KILN_XTAL_HZ != 0u && xosc_start();
+    if (!have_xosc) {
         REG32(CLK_REF_DIV) = CLK_DIV_ONE;
         REG32(CLK_SYS_DIV) = CLK_DIV_ONE;
     } else {
@@ -164,7 +212,7 @@ void rp2_clocks_init(void) {
         if (KILN_XTAL_HZ / 1000u >= PLL_REF_MIN_KHZ) {
             cfg = pll_plan(KILN_XTAL_HZ, KILN_CPU_HZ);
         }
-        if (cfg.out_hz != 0u && pll_sys_start(&cfg)) {
+        if (cfg.out_hz != 0u && pll_start(PLL_SYS_BASE, RESET_PLL_SYS, &cfg)) {
             clk_sys_from_aux(CLK_SYS_AUXSRC_PLL_SYS);
             clocks.sys_hz = cfg.out_hz;
             clocks.source = RP2_CLOCK_PLL_SYS;
@@ -181,4 +229,5 @@ void rp2_clocks_init(void) {
     for (volatile uint32_t spins = 0; spins < 100u; spins++) {
     }
     REG32(CLK_PERI_CTRL) = CLK_PERI_ENABLE | (CLK_PERI_AUXSRC_CLK_SYS << CLK_PERI_AUXSRC_LSB);
+    usb_clocks_init(have_xosc);
 }

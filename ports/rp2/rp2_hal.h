@@ -17,14 +17,23 @@ rp2_clock_source_t rp2_clock_source(void);
 /* Takes peripherals out of reset (RESET_* bits) and waits until they are ready. */
 void rp2_unreset(uint32_t bits);
 uint32_t rp2_clk_peri_hz(void);
+/* clk_usb (48 MHz from PLL_USB, or 0 when there is no crystal) and clk_adc. */
+uint32_t rp2_clk_usb_hz(void);
+uint32_t rp2_clk_adc_hz(void);
 
-/* Console UART on KILN_REPL_UART/TX/RX at KILN_REPL_BAUD, RX by interrupt into a ring buffer. */
+/* Console: UART KILN_REPL_UART on KILN_REPL_TX/RX at KILN_REPL_BAUD, plus USB CDC when the
+ * board has repl.usb. */
 void rp2_console_init(void);
-/* Waits (bounded) until the console UART has sent everything, e.g. before a reset. */
+/* Waits (bounded) until the console has sent everything, e.g. before a reset. */
 void rp2_console_flush(void);
 
 /* 64-bit microseconds since the TIMER was last reset (it never wraps in practice). */
 uint64_t rp2_time_us(void);
+
+/* Soft reset: every driver but the console back to its power-on state (PWM, SPI, I2C, ADC,
+ * UARTs other than the console, TIMER alarms, GPIO interrupts, the watchdog), without resetting
+ * the chip; hal_init runs the same re-initialisation at boot. */
+void rp2_soft_reset(void);
 
 /* Records why the chip resets in the watchdog scratch words, then resets it. */
 void rp2_reset_with_reason(uint32_t reason, uint32_t value, uint32_t detail) __attribute__((noreturn));

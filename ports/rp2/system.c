@@ -4,14 +4,46 @@
 
 #include "hal.h"
 #include "rp2040.h"
+#include "board_config.h"
+#include "rp2_adc.h"
+#include "rp2_alarm.h"
+#include "rp2_flash.h"
+#include "rp2_gpio.h"
 #include "rp2_hal.h"
+#include "rp2_i2c.h"
+#include "rp2_pwm.h"
+#include "rp2_qspi.h"
+#include "rp2_spi.h"
+#include "rp2_uart.h"
+#include "rp2_unique_id.h"
+#include "rp2_wdt.h"
 
 /* From the linker script: RAM left over after .data and .bss. */
 extern uint8_t __kiln_heap_start[];
 extern uint8_t __kiln_heap_end[];
 
+/* hal_init (after the clocks) and a soft reset share this: each driver's state struct starts over. */
+void rp2_soft_reset(void) {
+    rp2_wdt_disable();
+    rp2_alarm_reset_state();
+    rp2_gpio_reset_state();
+    rp2_pwm_reset_state();
+    rp2_spi_reset_state();
+    rp2_i2c_reset_state();
+    rp2_adc_reset_state();
+    for (uint32_t uart = 0; uart < RP2_UART_COUNT; uart++) {
+        if (uart != KILN_REPL_UART) {
+            rp2_uart_deinit(uart);
+        }
+    }
+}
+
 void hal_init(void) {
     rp2_clocks_init();
+    rp2_qspi_init(); /* copies boot2 while XIP still runs on it */
+    rp2_flash_init();
+    rp2_unique_id_reset_state();
+    rp2_soft_reset();
     rp2_console_init();
     __asm volatile("cpsie i" ::: "memory");
 }

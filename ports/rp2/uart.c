@@ -1,73 +1,80 @@
-/* uart.c: the console on a PL011 UART: blocking TX, interrupt-driven RX into a ring buffer. */
-#include <stddef.h>
-#include <stdint.h>
+/* uart.c: PL011 UART driver for UART0 and UART1: divisors, pins, RX interrupt into ring buffers. */
+#include "rp2_uart.h"
 
-#include "board_config.h"
-#include "hal.h"
 #include "rp2040.h"
+#include "rp2_err.h"
+#include "rp2_gpio.h"
 #include "rp2_hal.h"
 
-#if KILN_REPL_UART == 0
-#define CONSOLE_BASE UART0_BASE
-#define CONSOLE_RESET RESET_UART0
-#define CONSOLE_IRQ IRQ_UART0
-#define CONSOLE_ISR rp2_isr_uart0
-#elif KILN_REPL_UART == 1
-#define CONSOLE_BASE UART1_BASE
-#define CONSOLE_RESET RESET_UART1
-#define CONSOLE_IRQ IRQ_UART1
-#define CONSOLE_ISR rp2_isr_uart1
-#else
-#error "the RP2040 has UART0 and UART1 only (repl.uart in board.toml)"
-#endif
+#define RX_RING_SIZE 256u /* a power of two, so free-running indices wrap cleanly */
 
 /* GPIO n reaches UART ((n + 4) / 8) % 2, as TX when n % 4 == 0 and RX when n % 4 == 1. */
-#define UART_OF_GPIO(n) ((((n) + 4) / 8) % 2)
-#if (KILN_REPL_TX_PIN % 4) != 0 || UART_OF_GPIO(KILN_REPL_TX_PIN) != KILN_REPL_UART
-#error "repl.tx in board.toml is not a TX pin of the console UART"
-#endif
-#if (KILN_REPL_RX_PIN % 4) != 1 || UART_OF_GPIO(KILN_REPL_RX_PIN) != KILN_REPL_UART
-#error "repl.rx in board.toml is not an RX pin of the console UART"
-#endif
-
-#define RX_RING_SIZE 256u /* a power of two, so free-running indices wrap cleanly */
-#define FLUSH_TIMEOUT_US 100000u
+#define UART_OF_GPIO(n) ((((n) + 4u) / 8u) % 2u)
 
 /* Single producer (the ISR moves head) and single consumer (readers move tail). */
-static struct {
+typedef struct {
     volatile uint32_t head;
     volatile uint32_t tail;
     volatile uint32_t dropped;
+    uint32_t baud;
+    uint8_t tx_pin;
+    uint8_t rx_pin;
     uint8_t buf[RX_RING_SIZE];
-} rx;
+} uart_state_t;
 
-void CONSOLE_ISR(void);
+static uart_state_t uarts[RP2_UART_COUNT];
+
+static const uint32_t uart_base[RP2_UART_COUNT] = {UART0_BASE, UART1_BASE};
+static const uint32_t uart_reset[RP2_UART_COUNT] = {RESET_UART0, RESET_UART1};
+static const uint32_t uart_irq[RP2_UART_COUNT] = {IRQ_UART0, IRQ_UART1};
+
+void rp2_isr_uart0(void);
+void rp2_isr_uart1(void);
 
 /* Drains the hardware FIFO. Reading it empty is what clears both the RX and the RX-timeout
  * interrupt, so no ICR write (which could lose a byte that arrived meanwhile). */
-void CONSOLE_ISR(void) {
-    while (!(REG32(CONSOLE_BASE + UART_FR) & UART_FR_RXFE)) {
-        uint8_t byte = (uint8_t)REG32(CONSOLE_BASE + UART_DR);
-        uint32_t head = rx.head;
-        if (head - rx.tail < RX_RING_SIZE) {
-            rx.buf[head % RX_RING_SIZE] = byte;
-            rx.head = head + 1u;
+static void uart_isr(uint32_t uart) {
+    uart_state_t *u = &uarts[uart];
+    uint32_t base = uart_base[uart];
+    while (!(REG32(base + UART_FR) & UART_FR_RXFE)) {
+        uint8_t byte = (uint8_t)REG32(base + UART_DR);
+        uint32_t head = u->head;
+        if (head - u->tail < RX_RING_SIZE) {
+            u->buf[head % RX_RING_SIZE] = byte;
+            u->head = head + 1u;
         } else {
-            rx.dropped++;
+            u->dropped++;
         }
     }
 }
 
-void rp2_console_init(void) {
-    REG32(PPB_NVIC_ICER) = 1u << CONSOLE_IRQ;
-    rx.head = 0;
-    rx.tail = 0;
-    rx.dropped = 0;
-    REG_SET(RESETS_RESET, CONSOLE_RESET);
-    rp2_unreset(CONSOLE_RESET);
+void rp2_isr_uart0(void) {
+    uart_isr(0);
+}
+
+void rp2_isr_uart1(void) {
+    uart_isr(1);
+}
+
+int rp2_uart_init(uint32_t uart, uint32_t baud, uint32_t tx_pin, uint32_t rx_pin) {
+    if (uart >= RP2_UART_COUNT || baud == 0u || tx_pin >= RP2_GPIO_COUNT || rx_pin >= RP2_GPIO_COUNT ||
+        tx_pin % 4u != 0u || UART_OF_GPIO(tx_pin) != uart || rx_pin % 4u != 1u || UART_OF_GPIO(rx_pin) != uart) {
+        return RP2_ERR_INVALID;
+    }
+    uart_state_t *u = &uarts[uart];
+    uint32_t base = uart_base[uart];
+    RP2_IRQ_DISABLE(uart_irq[uart]);
+    u->head = 0;
+    u->tail = 0;
+    u->dropped = 0;
+    u->tx_pin = (uint8_t)tx_pin;
+    u->rx_pin = (uint8_t)rx_pin;
+    REG_SET(RESETS_RESET, uart_reset[uart]);
+    rp2_unreset(uart_reset[uart]);
 
     /* Divisor in 1/64ths of clk_peri / (16 * baud), rounded; IBRD/FBRD latch on the LCR_H write. */
-    uint32_t div64 = (4u * rp2_clk_peri_hz() + KILN_REPL_BAUD / 2u) / KILN_REPL_BAUD;
+    uint32_t clk = rp2_clk_peri_hz();
+    uint32_t div64 = (uint32_t)(((uint64_t)4u * clk + baud / 2u) / baud);
     uint32_t ibrd = div64 >> 6;
     uint32_t fbrd = div64 & 63u;
     if (ibrd == 0u) {
@@ -77,60 +84,92 @@ void rp2_console_init(void) {
         ibrd = 0xffffu;
         fbrd = 0u;
     }
-    REG32(CONSOLE_BASE + UART_IBRD) = ibrd;
-    REG32(CONSOLE_BASE + UART_FBRD) = fbrd;
-    REG32(CONSOLE_BASE + UART_LCR_H) = UART_LCR_H_WLEN_8 | UART_LCR_H_FEN;
-    REG32(CONSOLE_BASE + UART_IFLS) = 0; /* RX interrupt at 1/8 full; the RX timeout covers less */
-    REG32(CONSOLE_BASE + UART_IMSC) = UART_INT_RX | UART_INT_RT;
-    REG32(CONSOLE_BASE + UART_CR) = UART_CR_UARTEN | UART_CR_TXE | UART_CR_RXE;
+    u->baud = (uint32_t)(((uint64_t)4u * clk) / (ibrd * 64u + fbrd));
+    REG32(base + UART_IBRD) = ibrd;
+    REG32(base + UART_FBRD) = fbrd;
+    REG32(base + UART_LCR_H) = UART_LCR_H_WLEN_8 | UART_LCR_H_FEN;
+    REG32(base + UART_IFLS) = 0; /* RX interrupt at 1/8 full; the RX timeout covers less */
+    REG32(base + UART_IMSC) = UART_INT_RX | UART_INT_RT;
+    REG32(base + UART_CR) = UART_CR_UARTEN | UART_CR_TXE | UART_CR_RXE;
 
     /* Pins last, so nothing glitches out while the UART is being set up. RX pulled up: an
      * unconnected line then idles high instead of producing break characters. */
-    REG32(PADS_GPIO(KILN_REPL_TX_PIN)) = PADS_IE | PADS_DRIVE_4MA | PADS_SCHMITT | PADS_PUE;
-    REG32(PADS_GPIO(KILN_REPL_RX_PIN)) = PADS_IE | PADS_DRIVE_4MA | PADS_SCHMITT | PADS_PUE;
-    REG32(IO_GPIO_CTRL(KILN_REPL_TX_PIN)) = IO_FUNC_UART;
-    REG32(IO_GPIO_CTRL(KILN_REPL_RX_PIN)) = IO_FUNC_UART;
-
-    REG32(PPB_NVIC_ICPR) = 1u << CONSOLE_IRQ;
-    REG32(PPB_NVIC_ISER) = 1u << CONSOLE_IRQ;
+    rp2_gpio_set_pull(tx_pin, RP2_GPIO_PULL_UP);
+    rp2_gpio_set_pull(rx_pin, RP2_GPIO_PULL_UP);
+    rp2_gpio_set_function(tx_pin, IO_FUNC_UART);
+    rp2_gpio_set_function(rx_pin, IO_FUNC_UART);
+    RP2_IRQ_ENABLE(uart_irq[uart]);
+    return RP2_OK;
 }
 
-void hal_stdout_write(const char *buf, size_t len) {
+void rp2_uart_deinit(uint32_t uart) {
+    if (uart >= RP2_UART_COUNT || uarts[uart].baud == 0u) {
+        return;
+    }
+    RP2_IRQ_DISABLE(uart_irq[uart]);
+    REG32(uart_base[uart] + UART_CR) = 0;
+    rp2_gpio_set_function(uarts[uart].tx_pin, IO_FUNC_NULL);
+    rp2_gpio_set_function(uarts[uart].rx_pin, IO_FUNC_NULL);
+    REG_SET(RESETS_RESET, uart_reset[uart]);
+    uarts[uart].baud = 0;
+}
+
+uint32_t rp2_uart_baud(uint32_t uart) {
+    return uart < RP2_UART_COUNT ? uarts[uart].baud : 0u;
+}
+
+void rp2_uart_write(uint32_t uart, const uint8_t *buf, size_t len) {
+    if (uart >= RP2_UART_COUNT || uarts[uart].baud == 0u) {
+        return;
+    }
+    uint32_t base = uart_base[uart];
+    /* An enabled UART drains a byte per 10 bit times; far longer means it is stuck (clock gone,
+     * CTS flow control): drop the rest rather than hang. */
+    uint32_t stuck_us = 100u * 1000000u / uarts[uart].baud + 1000u;
     for (size_t i = 0; i < len; i++) {
-        while (REG32(CONSOLE_BASE + UART_FR) & UART_FR_TXFF) {
+        if (REG32(base + UART_FR) & UART_FR_TXFF) {
+            uint32_t start = REG32(TIMER_TIMERAWL);
+            while (REG32(base + UART_FR) & UART_FR_TXFF) {
+                if (REG32(TIMER_TIMERAWL) - start > stuck_us) {
+                    return;
+                }
+            }
         }
-        REG32(CONSOLE_BASE + UART_DR) = (uint8_t)buf[i];
+        REG32(base + UART_DR) = buf[i];
     }
 }
 
-void rp2_console_flush(void) {
-    uint64_t deadline = rp2_time_us() + FLUSH_TIMEOUT_US;
-    while ((REG32(CONSOLE_BASE + UART_FR) & UART_FR_BUSY) && rp2_time_us() < deadline) {
-    }
-}
-
-int hal_stdin_poll(void) {
-    uint32_t tail = rx.tail;
-    if (rx.head == tail) {
+int rp2_uart_read(uint32_t uart) {
+    if (uart >= RP2_UART_COUNT) {
         return -1;
     }
-    int c = rx.buf[tail % RX_RING_SIZE];
-    rx.tail = tail + 1u;
+    uart_state_t *u = &uarts[uart];
+    uint32_t tail = u->tail;
+    if (u->head == tail) {
+        return -1;
+    }
+    int c = u->buf[tail % RX_RING_SIZE];
+    u->tail = tail + 1u;
     return c;
 }
 
-int hal_stdin_read(void) {
-    for (;;) {
-        int c = hal_stdin_poll();
-        if (c >= 0) {
-            return c;
-        }
-        /* Sleep until an interrupt. With IRQs masked, a byte arriving between the check and
-         * the WFI still wakes it (pending IRQ), and is taken after CPSIE. */
-        __asm volatile("cpsid i" ::: "memory");
-        if (rx.head == rx.tail) {
-            __asm volatile("wfi" ::: "memory");
-        }
-        __asm volatile("cpsie i" ::: "memory");
+size_t rp2_uart_rx_available(uint32_t uart) {
+    return uart < RP2_UART_COUNT ? (size_t)(uarts[uart].head - uarts[uart].tail) : 0u;
+}
+
+uint32_t rp2_uart_rx_dropped(uint32_t uart) {
+    return uart < RP2_UART_COUNT ? uarts[uart].dropped : 0u;
+}
+
+int rp2_uart_flush(uint32_t uart, uint32_t timeout_us) {
+    if (uart >= RP2_UART_COUNT || uarts[uart].baud == 0u) {
+        return RP2_ERR_NOT_READY;
     }
+    uint64_t deadline = rp2_time_us() + timeout_us;
+    while (REG32(uart_base[uart] + UART_FR) & UART_FR_BUSY) {
+        if (rp2_time_us() > deadline) {
+            return RP2_ERR_TIMEOUT;
+        }
+    }
+    return RP2_OK;
 }

@@ -1,6 +1,7 @@
-/* vectors.c: the vector table (first in flash, see linker.ld.j2) and the fault and stray-interrupt handlers. */
+/* vectors.c: the vector table (first in flash, see linker.ld.j2) and the fault handlers (unhandled device interrupts: drivers/irq.c). */
 #include <stdint.h>
 
+#include "drivers/irq.h"
 #include "hal.h"
 #include "stm32_console.h"
 #include "stm32_part.h"
@@ -48,17 +49,12 @@ void stm32_fault(const uint32_t *frame) {
     hal_exit(128 + (int)active_exception());
 }
 
-/* A device interrupt nobody handles: mask it so it cannot storm, and carry on. */
-static void stray_irq(void) {
-    const uint32_t irq = active_exception() - 16u;
-    NVIC_ICER(irq / 32u) = 1u << (irq % 32u);
-}
-
 /* SVCall, DebugMonitor and PendSV are unused; returning is harmless. */
 static void ignored_exception(void) {
 }
 
-#define IRQ(n) ((n) == CON_IRQ ? stm32_console_irq : stray_irq)
+/* Drivers attach their handlers at run time (drivers/irq.c); one without a handler gets masked there. */
+#define IRQ(n) ((n) == CON_IRQ ? stm32_console_irq : stm32_irq_dispatch)
 #define IRQ8(n) IRQ(n), IRQ(n + 1), IRQ(n + 2), IRQ(n + 3), IRQ(n + 4), IRQ(n + 5), IRQ(n + 6), IRQ(n + 7)
 
 /* Word 0 is the initial stack pointer, stored as a handler-sized entry like the rest. */

@@ -3,7 +3,9 @@
 
 /* Only the flash boot path of the real bootrom: no USB boot, no watchdog-boot, no core 1. On a
  * bad CRC it stops at a breakpoint the rp2040js runner reports as a boot failure (the real
- * bootrom would fall back to USB boot). */
+ * bootrom would fall back to USB boot). Like the real ROM it has the header at 0x10 ("Mu", 1,
+ * version, 16-bit table pointers) with one public function, reset_usb_boot ("UB"), which stops
+ * at a breakpoint the runner reports as "bootsel" (the firmware asked for BOOTSEL mode). */
 
 #define CRC32_MPEG2_POLY 0x04c11db7
 
@@ -16,6 +18,16 @@
     .word kiln_bootrom_reset
     .word fault /* NMI */
     .word fault /* HardFault */
+    /* 0x10: ROM header: magic 'M' 'u' 0x01, version, function table, data table, lookup helper */
+    .byte 'M', 'u', 0x01, 0x01
+    .hword func_table
+    .hword data_table
+    .hword 0 /* no rom_table_lookup helper: callers walk the table themselves */
+    .align 2
+func_table:
+    .hword 'U' | ('B' << 8), reset_usb_boot + 1 /* Thumb */
+data_table:
+    .hword 0, 0
 
     .text
     .global kiln_bootrom_reset
@@ -69,5 +81,11 @@ bad_crc:
 fault:
     bkpt #0
     b fault
+
+    /* reset_usb_boot(gpio_activity_pin_mask, disable_interface_mask): r0/r1 stay for the runner. */
+    .align 1
+reset_usb_boot:
+    bkpt #KILN_RP2_BKPT_USB_BOOT
+    b reset_usb_boot
 
     .ltorg

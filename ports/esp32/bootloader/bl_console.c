@@ -1,5 +1,5 @@
 /* bl_console.c: bootloader UART0 output and the fatal-error path. */
-#include "../esp32c3_regs.h"
+#include "../soc_regs.h"
 #include "bootloader.h"
 
 static void put_char(char c) {

@@ -1,31 +1,28 @@
 /* bl_flash.c: bootloader flash access through the ICache: MMU entry 127 is a movable 64 KiB window. */
-#include "../esp32c3_regs.h"
+#include "../soc_regs.h"
 #include "bootloader.h"
 
-#define WINDOW_ENTRY (MMU_ENTRIES - 1u)
-#define WINDOW_VADDR (DROM_BASE + WINDOW_ENTRY * MMU_PAGE_SIZE)
+#define WINDOW_ENTRY SOC_MMU_WINDOW_ENTRY
+#define WINDOW_VADDR SOC_MMU_WINDOW_VADDR
+#define NO_PAGE 0xFFFFFFFFu
 
 /* Which flash page the window shows; reset by bl_flash_init(). */
 static uint32_t window_page;
 
 void bl_cache_invalidate(void) {
-    EXTMEM_ICACHE_SYNC_CTRL = EXTMEM_INVALIDATE_ENA;
-    /* Hardware clears INVALIDATE_ENA when done; bounded in case it never does. */
-    for (unsigned i = 0; i < 100000u && (EXTMEM_ICACHE_SYNC_CTRL & EXTMEM_INVALIDATE_ENA) != 0u; i++) {
-    }
+    soc_cache_invalidate();
 }
 
 void bl_cache_enable(void) {
-    EXTMEM_ICACHE_CTRL |= EXTMEM_ICACHE_ENABLE;
-    EXTMEM_ICACHE_CTRL1 &= ~(EXTMEM_SHUT_IBUS | EXTMEM_SHUT_DBUS);
+    soc_cache_enable();
 }
 
 void bl_flash_init(void) {
     /* Forget whatever the ROM mapped: every entry invalid until we say otherwise. */
-    for (uint32_t i = 0; i < MMU_ENTRIES; i++) {
-        MMU_ENTRY(i) = MMU_INVALID;
+    for (uint32_t i = 0; i < SOC_MMU_ENTRIES; i++) {
+        soc_mmu_clear(i);
     }
-    window_page = MMU_INVALID;
+    window_page = NO_PAGE;
     bl_cache_invalidate();
     bl_cache_enable();
 }
@@ -35,7 +32,7 @@ void bl_flash_read(uint32_t addr, void *dst, size_t len) {
     while (len > 0u) {
         uint32_t page = addr / MMU_PAGE_SIZE;
         if (page != window_page) {
-            MMU_ENTRY(WINDOW_ENTRY) = page & MMU_PAGE_MASK;
+            soc_mmu_set(WINDOW_ENTRY, page);
             bl_cache_invalidate();
             window_page = page;
         }

@@ -1,12 +1,11 @@
 /* bl_image.c: bootloader app image check (esptool format), RAM segment copy and flash MMU mapping. */
-#include "../esp32c3_regs.h"
+#include "../soc_regs.h"
 #include "bootloader.h"
 
 #define IMAGE_MAGIC 0xE9u
 #define IMAGE_HEADER_SIZE 24u
 #define SEGMENT_HEADER_SIZE 8u
 #define MAX_SEGMENTS 16u
-#define CHIP_ID_ESP32C3 0x0005u
 #define CHECKSUM_SEED 0xEFu
 
 extern uint8_t _bl_iram_start[], _bl_iram_end[], _bl_dram_start[], _bl_dram_end[];
@@ -25,25 +24,25 @@ static int overlaps(uint32_t addr, uint32_t len, const uint8_t *start, const uin
     return addr < e && addr + len > s;
 }
 
-/* Map [vaddr, vaddr+len) of IROM or DROM to flash at paddr; both buses share one table. */
-static void map_flash(uint32_t vaddr, uint32_t paddr, uint32_t len, uint32_t base) {
+/* Map [vaddr, vaddr+len) of IROM or DROM to flash at paddr; one table serves both. */
+static void map_flash(uint32_t vaddr, uint32_t paddr, uint32_t len) {
     if (vaddr % MMU_PAGE_SIZE != paddr % MMU_PAGE_SIZE) {
         bl_fail_at("app segment not aligned to its flash page, vaddr", vaddr);
     }
-    uint32_t first = (vaddr - base) / MMU_PAGE_SIZE;
-    uint32_t last = (vaddr - base + len - 1u) / MMU_PAGE_SIZE;
+    uint32_t first = soc_mmu_entry_of(vaddr);
+    uint32_t last = soc_mmu_entry_of(vaddr + len - 1u);
     uint32_t page = paddr / MMU_PAGE_SIZE;
     for (uint32_t i = first; i <= last; i++, page++) {
-        uint32_t old = MMU_ENTRY(i);
-        if ((old & MMU_INVALID) == 0u && (old & MMU_PAGE_MASK) != page) {
+        int32_t old = soc_mmu_page(i);
+        if (old >= 0 && (uint32_t)old != page) {
             bl_fail_at("app IROM and DROM segments need the same MMU entry", i);
         }
-        MMU_ENTRY(i) = page & MMU_PAGE_MASK;
+        soc_mmu_set(i, page);
     }
 }
 
 typedef struct {
-    uint32_t vaddr, paddr, len, base;
+    uint32_t vaddr, paddr, len;
 } flash_seg_t;
 
 /* XOR of flash bytes that are not copied anywhere (flash-mapped and padding segments). */
@@ -69,7 +68,7 @@ uint32_t bl_image_load(const bl_partition_t *app) {
     unsigned count = header[1];
     uint32_t entry = le32(header + 4);
     uint32_t chip = (uint32_t)header[12] | ((uint32_t)header[13] << 8);
-    if (chip != CHIP_ID_ESP32C3) {
+    if (chip != SOC_IMAGE_CHIP_ID) {
         bl_fail_at("app image is for another chip, chip id", chip);
     }
     if (count == 0u || count > MAX_SEGMENTS) {
@@ -97,7 +96,6 @@ uint32_t bl_image_load(const bl_partition_t *app) {
             f->vaddr = addr;
             f->paddr = pos;
             f->len = len;
-            f->base = addr >= IROM_BASE ? IROM_BASE : DROM_BASE;
             /* The checksum covers flash segments too: read them once through the window. */
             checksum = checksum_flash(checksum, pos, len);
         } else if (in_window(addr, len, SRAM_IRAM_START, SRAM_IRAM_END) ||
@@ -131,11 +129,11 @@ uint32_t bl_image_load(const bl_partition_t *app) {
     }
 
     /* All flash reads are done: drop our window and install the app's mapping. */
-    for (uint32_t i = 0; i < MMU_ENTRIES; i++) {
-        MMU_ENTRY(i) = MMU_INVALID;
+    for (uint32_t i = 0; i < SOC_MMU_ENTRIES; i++) {
+        soc_mmu_clear(i);
     }
     for (unsigned i = 0; i < flash_count; i++) {
-        map_flash(flash_segs[i].vaddr, flash_segs[i].paddr, flash_segs[i].len, flash_segs[i].base);
+        map_flash(flash_segs[i].vaddr, flash_segs[i].paddr, flash_segs[i].len);
     }
     bl_cache_invalidate();
     bl_cache_enable();

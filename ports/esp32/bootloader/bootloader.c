@@ -1,25 +1,25 @@
-/* bootloader.c: Kiln's ESP32-C3 second stage: partition table → app image → jump. */
-#include "../esp32c3_regs.h"
+/* bootloader.c: Kiln's ESP32-C3/C6 second stage: partition table → app image → jump. */
+#include "../soc_regs.h"
 #include "bootloader.h"
 
 void bootloader_main(void) __attribute__((noreturn));
 
 static void watchdogs_disable(void) {
     /* The ROM's flash-boot watchdogs would reset a slow load; the app re-arms what it wants. */
-    RTC_CNTL_WDTWPROTECT = RTC_WDT_KEY;
-    RTC_CNTL_WDTCONFIG0 &= ~(RTC_WDT_EN | RTC_WDT_FLASHBOOT_EN);
-    RTC_CNTL_WDTWPROTECT = 0;
+    SOC_RTC_WDT_WPROTECT = RTC_WDT_KEY;
+    SOC_RTC_WDT_CONFIG0 &= ~(RTC_WDT_EN | RTC_WDT_FLASHBOOT_EN);
+    SOC_RTC_WDT_WPROTECT = 0;
     TIMG_WDTWPROTECT(TIMG0_BASE) = TIMG_WDT_KEY;
     TIMG_WDTCONFIG0(TIMG0_BASE) &= ~(TIMG_WDT_EN | TIMG_WDT_FLASHBOOT_EN);
     TIMG_WDTWPROTECT(TIMG0_BASE) = 0;
-    RTC_CNTL_SWD_WPROTECT = RTC_SWD_KEY;
-    RTC_CNTL_SWD_CONF |= RTC_SWD_AUTO_FEED_EN;
-    RTC_CNTL_SWD_WPROTECT = 0;
+    SOC_SWD_WPROTECT = SOC_SWD_KEY;
+    SOC_SWD_CONF |= SOC_SWD_AUTO_FEED_EN;
+    SOC_SWD_WPROTECT = 0;
 }
 
 void bootloader_main(void) {
     watchdogs_disable();
-    bl_puts("\r\nkiln-boot: ESP32-C3 second stage\r\n");
+    bl_puts("\r\nkiln-boot: " KILN_MCU_NAME " second stage\r\n");
     bl_flash_init();
     bl_partitions_load();
 

@@ -14,6 +14,9 @@
 #define SR2_QE 0x02
 #define MODE_CONTINUOUS_READ 0xa0
 #define WAIT_CYCLES 4
+/* Status polls while the SR2 write completes (tW <= 15 ms): 65535 polls of >= 10 us each (even at
+ * the ROSC's clock) cover it; past that boot goes on rather than hanging. */
+#define WRITE_POLLS_MAX 0xffff
 
 /* SSI clock = clk_sys / 4: 31.25 MHz once clk_sys is 125 MHz, well inside the flash's 133 MHz
  * limit and slow enough that one cycle of RX sample delay is always right. */
@@ -85,11 +88,14 @@ kiln_boot2_entry:
     bl ssi_wait_idle
     ldr r1, [r3, #SSI_DR0]
     ldr r1, [r3, #SSI_DR0]
+    ldr r2, =WRITE_POLLS_MAX
 wait_write_done:
     movs r0, #CMD_READ_SR1
     bl read_flash_status
     movs r1, #SR1_BUSY
     tst r0, r1
+    beq quad_enabled
+    subs r2, #1
     bne wait_write_done
 quad_enabled:
 

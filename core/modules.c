@@ -1,0 +1,79 @@
+/* modules.c: the registry of native modules, created on first import. */
+#include <string.h>
+
+#include "state.h"
+
+kn_obj kn_mod_sys_init(void);
+kn_obj kn_mod_gc_init(void);
+kn_obj kn_mod_micropython_init(void);
+kn_obj kn_mod_time_init(void);
+kn_obj kn_mod_math_init(void);
+kn_obj kn_mod_struct_init(void);
+kn_obj kn_mod_json_init(void);
+kn_obj kn_mod_collections_init(void);
+kn_obj kn_mod_io_init(void);
+kn_obj kn_mod_re_init(void);
+kn_obj kn_mod_array_init(void);
+kn_obj kn_mod_select_init(void);
+kn_obj kn_mod_cmath_init(void);
+kn_obj kn_mod_hashlib_init(void);
+kn_obj kn_mod_binascii_init(void);
+kn_obj kn_mod_errno_init(void);
+kn_obj kn_mod_random_init(void);
+
+typedef struct {
+    kn_obj name;
+    kn_obj (*init)(void);
+} native_module_t;
+
+static const native_module_t native_modules[] = {
+    {KN_Q(sys), kn_mod_sys_init},
+    {KN_Q(gc), kn_mod_gc_init},
+    {KN_Q(micropython), kn_mod_micropython_init},
+    {KN_Q(time), kn_mod_time_init},
+    {KN_Q(math), kn_mod_math_init},
+    {KN_Q(struct), kn_mod_struct_init},
+    {KN_Q(json), kn_mod_json_init},
+    {KN_Q(collections), kn_mod_collections_init},
+    {KN_Q(io), kn_mod_io_init},
+    {KN_Q(re), kn_mod_re_init},
+    {KN_Q(array), kn_mod_array_init},
+    {KN_Q(select), kn_mod_select_init},
+    {KN_Q(cmath), kn_mod_cmath_init},
+    {KN_Q(hashlib), kn_mod_hashlib_init},
+    {KN_Q(binascii), kn_mod_binascii_init},
+    {KN_Q(errno), kn_mod_errno_init},
+    {KN_Q(random), kn_mod_random_init},
+};
+
+/* A module whose body is Python source kept in flash. */
+kn_obj kn_module_from_source(kn_obj name, const char *src) {
+    kn_obj m = kn_module_new(name);
+    kn_obj g = ((kn_module_t *)m)->globals;
+    kn_obj code = kn_compile_src(src, strlen(src), name, KN_MODE_FILE);
+    kn_exec_code(code, g, g);
+    return m;
+}
+
+kn_obj kn_native_module(kn_obj name) {
+    for (size_t i = 0; i < sizeof native_modules / sizeof native_modules[0]; i++) {
+        if (native_modules[i].name == name) {
+            kn_obj m = native_modules[i].init();
+            kn_dict_set(kn_st.modules, name, m);
+            return m;
+        }
+    }
+    return KN_NULL;
+}
+
+/* Builds a module from a static (name, value) table. */
+kn_obj kn_module_from_table(kn_obj name, const kn_method_t *items, size_t n) {
+    kn_obj m = kn_module_new(name);
+    kn_obj g = ((kn_module_t *)m)->globals;
+    for (size_t i = 0; i < n; i++) kn_dict_set(g, items[i].name, items[i].value);
+    return m;
+}
+
+void kn_native_module_names(kn_obj list) {
+    for (size_t i = 0; i < sizeof native_modules / sizeof native_modules[0]; i++) kn_list_append(list, native_modules[i].name);
+}

@@ -1,0 +1,84 @@
+/* main.c: the host entry point: `kiln-unix file.py [args]` runs a script, `-c code` runs a string, no argument starts the REPL. */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hal.h"
+#include "hal_unix.h"
+#include "kiln_main.h"
+#include "state.h"
+
+/* Reads a whole file into a bytes object on the GC heap, or KN_NULL. */
+static kn_obj read_file(const char *path) {
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) return KN_NULL;
+    if (fseek(f, 0, SEEK_END) != 0) {
+        fclose(f);
+        return KN_NULL;
+    }
+    long size = ftell(f);
+    rewind(f);
+    if (size < 0) {
+        fclose(f);
+        return KN_NULL;
+    }
+    kn_vstr_t v;
+    kn_vstr_init(&v, (size_t)size + 1);
+    char *dst = kn_vstr_extend(&v, (size_t)size);
+    size_t got = fread(dst, 1, (size_t)size, f);
+    fclose(f);
+    v.len = got;
+    return kn_vstr_to_bytes(&v);
+}
+
+static void err_write(const char *s, size_t n) {
+    hal_unix_flush();
+    while (n > 0) {
+        ssize_t w = write(2, s, n);
+        if (w <= 0) break;
+        s += w;
+        n -= (size_t)w;
+    }
+}
+
+static int __attribute__((noinline)) run_main(int argc, char **argv, char *stack_base) {
+    void *heap;
+    size_t len;
+    hal_heap_region(&heap, &len);
+    kn_init(heap, len, stack_base);
+    kn_st.err_write = err_write;
+    kn_st.read_file = read_file;
+    int first = 1;
+    const char *code = NULL;
+    if (strcmp(argv[1], "-c") == 0 && argc > 2) {
+        code = argv[2];
+        first = 2;
+    }
+    for (int i = first; i < argc; i++) kn_list_append(kn_st.sys_argv, kn_str_new_c(argv[i]));
+    kn_list_t *path = KN_PTR(kn_st.sys_path);
+    if (code != NULL) {
+        return kn_exec_source(code, strlen(code), KN_Q(lt_string), KN_MODE_FILE, kn_st.main_globals) & 0xff;
+    }
+    const char *script = argv[1];
+    const char *slash = strrchr(script, '/');
+    path->items[0] = slash ? kn_str_new(script, (size_t)(slash - script)) : KN_Q(empty);
+    kn_obj src = read_file(script);
+    if (src == KN_NULL) {
+        fprintf(stderr, "kiln-unix: can't open file '%s'\n", script);
+        return 2;
+    }
+    kn_dict_set(kn_st.main_globals, KN_Q(__file__), kn_str_new_c(script));
+    return kn_exec_source(kn_str_data(src), kn_str_len(src), kn_str_new_c(script), KN_MODE_FILE, kn_st.main_globals) & 0xff;
+}
+
+int main(int argc, char **argv) {
+    char base;
+    hal_init();
+    if (argc > 1) {
+        int rc = run_main(argc, argv, &base);
+        hal_unix_flush();
+        return rc;
+    }
+    hal_unix_raw_terminal();
+    kiln_main();
+}

@@ -1,0 +1,17 @@
+import re
+m = re.match(r'(\w+) (\w+)', 'hello world extra')
+print(m.group(), m.group(1), m.group(2), m.groups(), m.span(), m.start(2), m.end(1), m[1])
+print(re.search(r'\d+', 'abc 123 def 45').group(), re.search(r'z', 'abc'))
+print(re.findall(r'\d+', 'a1 b22 c333'), re.findall(r'(\w)=(\d)', 'a=1, b=2'), re.findall(r'x', ''))
+print(re.sub(r'\s+', ' ', 'a   b \t c'), re.sub(r'(\d+)', lambda m: str(int(m.group()) * 2), 'x1 y20'), re.subn('a', 'b', 'aaa'))
+print(re.split(r'\W+', 'one, two;three'), re.split(r'(,)', 'a,b'), re.split(',', 'a,b,c', maxsplit=1))
+print([m.group() for m in re.finditer(r'[aeiou]', 'education')])
+p = re.compile(r'^(?P<key>\w+):\s*(?P<val>.*)$', re.M)
+for m in p.finditer('name: kiln\nversion: 1\nbad line'):
+    print(m.group('key'), '=', m.group('val'), m.groupdict())
+print(re.match(r'a{2,3}', 'aaaa').group(), re.match(r'a{2}', 'aaa').group(), re.match(r'a{2,}?', 'aaaa').group(), re.match('ab?c', 'ac').group())
+print(re.match(r'[^abc]+', 'xyzabc').group(), re.match(r'[a-c1-3_]+', 'a1_b2c3d').group(), re.match(r'\bfoo\b', 'foo bar').group())
+print(re.match('hello', 'HeLLo', re.I).group(), re.search(r'a.c', 'a\nc'), re.search(r'a.c', 'a\nc', re.S).group() == 'a\nc')
+print(re.fullmatch(r'\d{3}-\d{4}', '555-1234') is not None, re.fullmatch(r'\d{3}', '1234'), re.escape('a.b*c'))
+print(re.match(r'(a)(b)?', 'a').groups(), re.match(r'(a)(b)?', 'a').groups('-'), re.match(r'(\w+)\s\1', 'hey hey').group(1))
+print(re.sub(r'(?P<w>\w+)', r'<\g<w>>', 'hi there'), re.sub(r'(\w+) (\w+)', r'\2 \1', 'first second'))
