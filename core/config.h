@@ -15,10 +15,12 @@
 
 /* Bytes of C stack the interpreter may use before raising RecursionError. Must stay below the port's
  * real stack (a Python call costs ~210 bytes on Cortex-M4 -Os): boards with a 16 KiB stack can set
- * 14 KiB; the default fits RP2040's 4 KiB SCRATCH_Y stack. */
+ * 14 KiB (STM32 has 24 KiB and takes 22); the default fits RP2040's 4 KiB SCRATCH_Y stack. */
 #ifndef KILN_STACK_LIMIT
 #if defined(KILN_PORT_UNIX)
 #define KILN_STACK_LIMIT (4u * 1024u * 1024u)
+#elif defined(KILN_PORT_STM32)
+#define KILN_STACK_LIMIT (22u * 1024u) /* the STM32 linker script reserves a 24 KiB main stack: ~100 calls */
 #else
 #define KILN_STACK_LIMIT (3u * 1024u)
 #endif
@@ -28,6 +30,8 @@
 #ifndef KILN_MAX_DEPTH
 #if defined(KILN_PORT_UNIX)
 #define KILN_MAX_DEPTH 900
+#elif defined(KILN_PORT_STM32)
+#define KILN_MAX_DEPTH 200
 #else
 #define KILN_MAX_DEPTH 64
 #endif
@@ -37,6 +41,8 @@
 #ifndef KILN_VSTACK_WORDS
 #if defined(KILN_PORT_UNIX)
 #define KILN_VSTACK_WORDS (64u * 1024u)
+#elif defined(KILN_PORT_STM32)
+#define KILN_VSTACK_WORDS 2048u /* a small call takes ~15 words: matches KILN_STACK_LIMIT's ~100 calls */
 #else
 #define KILN_VSTACK_WORDS 1024u
 #endif

@@ -181,12 +181,12 @@ void kn_gc_collect(void) {
             first_free = b;
         }
     }
-    kn_st.gc_hint = first_free == SIZE_MAX ? 0 : first_free;
+    kn_st.gc_hint = first_free == SIZE_MAX ? kn_st.gc_blocks : first_free;
     kn_st.gc_alloc_since = 0;
     kn_st.gc_collecting = false;
 }
 
-/* Next-fit: search from where the last allocation ended, wrapping once. */
+/* First run of nb free blocks in [from, to). */
 static size_t find_run(size_t from, size_t to, size_t nb) {
     uint8_t *t = kn_st.gc_table;
     size_t run = 0;
@@ -200,20 +200,32 @@ static size_t find_run(size_t from, size_t to, size_t nb) {
     return SIZE_MAX;
 }
 
+/*
+ * First-fit from the lowest free block (gc_hint: no block below it is free). Next-fit spread the
+ * survivors of a loop (e.g. the keys of a growing dict) across the whole heap between collections,
+ * leaving only small holes and no room for one large table; first-fit packs them at the bottom.
+ */
 static void *try_alloc(size_t nb, bool atomic) {
     size_t total = kn_st.gc_blocks;
     size_t hint = kn_st.gc_hint < total ? kn_st.gc_hint : 0;
     size_t start = find_run(hint, total, nb);
-    if (start == SIZE_MAX && hint > 0) start = find_run(0, hint + nb - 1 < total ? hint + nb - 1 : total, nb);
     if (start == SIZE_MAX) return NULL;
     uint8_t *t = kn_st.gc_table;
     t[start] = (uint8_t)(B_HEAD | (atomic ? B_ATOMIC : 0));
     for (size_t i = start + 1; i < start + nb; i++) t[i] = B_TAIL;
-    kn_st.gc_hint = start + nb;
+    if (start == hint) {
+        size_t h = start + nb;
+        while (h < total && t[h] != B_FREE) h++;
+        kn_st.gc_hint = h;
+    }
     kn_st.gc_alloc_since += nb;
     void *p = kn_st.gc_pool + start * KN_BLOCK;
     memset(p, 0, nb * KN_BLOCK);
     return p;
+}
+
+static inline void note_free(size_t b) {
+    if (b < kn_st.gc_hint) kn_st.gc_hint = b;
 }
 
 static void *alloc(size_t n, bool atomic) {
@@ -258,6 +270,7 @@ void kn_free(void *p) {
     }
     size_t nb = alloc_blocks(b);
     memset(kn_st.gc_table + b, B_FREE, nb);
+    note_free(b);
 }
 
 void *kn_realloc(void *p, size_t old, size_t n) {
@@ -279,6 +292,7 @@ void *kn_realloc(void *p, size_t old, size_t n) {
         for (size_t i = b + want; i < b + have; i++) {
             t[i] = B_FREE;
         }
+        if (want < have) note_free(b + want);
         return p;
     }
     /* Grow in place when the following blocks are free. */

@@ -124,7 +124,7 @@ typedef struct {
 typedef struct { kn_base_t base; kn_float_t value; } kn_float_obj_t;
 typedef struct { kn_base_t base; kn_float_t re, im; } kn_complex_t;
 typedef struct { kn_base_t base; int32_t sign_len; uint16_t digits[]; } kn_bigint_t; /* |sign_len| digits, sign = sign of sign_len */
-typedef struct { kn_base_t base; kn_int_t start, stop, step; } kn_range_t;
+typedef struct { kn_base_t base; long long start, stop, step; } kn_range_t; /* 64-bit even on 32-bit MCUs */
 typedef struct { kn_base_t base; kn_obj start, stop, step; } kn_slice_t;
 typedef struct { kn_base_t base; kn_obj dict; } kn_instance_t;
 typedef struct { kn_base_t base; kn_obj dict; kn_obj native; } kn_native_sub_t;
@@ -289,6 +289,7 @@ kn_obj kn_int_from_ull(unsigned long long v);
 kn_int_t kn_get_int(kn_obj o);          /* raises TypeError/OverflowError */
 bool kn_int_fits(kn_obj o, kn_int_t *out);
 long long kn_get_ll(kn_obj o);
+bool kn_int_fits_ll(kn_obj o, long long *out); /* int or bool */
 kn_obj kn_int_parse(const char *s, size_t n, int base, bool allow_underscore); /* KN_NULL on bad syntax */
 kn_obj kn_int_binop(int op, kn_obj a, kn_obj b);
 kn_obj kn_int_unop(int op, kn_obj a);
@@ -334,7 +335,7 @@ void kn_dict_update(kn_obj d, kn_obj other);
 kn_obj kn_set_new(const kn_type_t *t);
 void kn_set_add(kn_obj s, kn_obj v);
 bool kn_set_contains(kn_obj s, kn_obj v);
-kn_obj kn_range_new(kn_int_t a, kn_int_t b, kn_int_t c);
+kn_obj kn_range_new(long long a, long long b, long long c);
 kn_obj kn_slice_new(kn_obj a, kn_obj b, kn_obj c);
 bool kn_slice_indices(kn_obj slice, kn_int_t len, kn_int_t *start, kn_int_t *stop, kn_int_t *step);
 size_t kn_seq_index(kn_obj index, size_t len, bool clamp_err);

@@ -45,8 +45,10 @@ static void build_index(kn_dict_t *d) {
 
 /* Compacts out deleted entries and grows when needed. */
 static void resize(kn_dict_t *d, uint32_t need) {
+    /* Grow by 1.5x rather than to the next power of two: on a small board the entry table is the
+     * largest single allocation a dict makes and must find one free run. */
     uint32_t cap = d->cap;
-    while (cap < need * 3 / 2 + 1) cap *= 2;
+    if (cap < need * 3 / 2 + 1) cap = (need * 3 / 2 + 4) & ~3u;
     kn_dict_entry_t *old = d->entries;
     kn_dict_entry_t *ne = kn_alloc(cap * sizeof(kn_dict_entry_t));
     uint32_t w = 0;

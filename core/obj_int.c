@@ -1,4 +1,5 @@
 /* obj_int.c: int: tagged small ints that promote to arbitrary precision (16-bit digits) on overflow. */
+#include <limits.h>
 #include <math.h>
 #include <string.h>
 
@@ -331,20 +332,37 @@ kn_int_t kn_get_int(kn_obj o) {
     return v;
 }
 
-long long kn_get_ll(kn_obj o) {
+bool kn_int_fits_ll(kn_obj o, long long *out) {
     if (KN_IS_SMALL(o)) {
-        return KN_SMALL(o);
+        *out = KN_SMALL(o);
+        return true;
     }
     mag_t m;
     mag_of(o, &m);
     if (m.n > 4) {
-        kn_raise_msg(&kn_type_OverflowError, "overflow converting long int to machine word");
+        return false;
     }
     unsigned long long u = 0;
     for (size_t i = m.n; i-- > 0;) {
         u = (u << DIG_BITS) | m.d[i];
     }
-    return m.neg ? -(long long)u : (long long)u;
+    if (!m.neg && u <= (unsigned long long)LLONG_MAX) {
+        *out = (long long)u;
+        return true;
+    }
+    if (m.neg && u <= (unsigned long long)LLONG_MAX + 1u) {
+        *out = -(long long)(u - 1) - 1;
+        return true;
+    }
+    return false;
+}
+
+long long kn_get_ll(kn_obj o) {
+    long long v;
+    if (!kn_int_fits_ll(o, &v)) {
+        kn_raise_msg(&kn_type_OverflowError, "overflow converting long int to machine word");
+    }
+    return v;
 }
 
 kn_float_t kn_int_to_float(kn_obj o) {

@@ -1,7 +1,7 @@
 /* obj_range.c: range and slice objects and sequence index normalisation. */
 #include "state.h"
 
-kn_obj kn_range_new(kn_int_t a, kn_int_t b, kn_int_t c) {
+kn_obj kn_range_new(long long a, long long b, long long c) {
     kn_range_t *r = KN_NEW(kn_range_t);
     r->base.type = &kn_type_range;
     r->start = a;
@@ -10,22 +10,34 @@ kn_obj kn_range_new(kn_int_t a, kn_int_t b, kn_int_t c) {
     return KN_OBJ(r);
 }
 
-static kn_int_t range_len(const kn_range_t *r) {
-    if (r->step > 0 && r->start < r->stop) return (r->stop - r->start + r->step - 1) / r->step;
-    if (r->step < 0 && r->start > r->stop) return (r->start - r->stop - r->step - 1) / (-r->step);
+static long long range_len(const kn_range_t *r) {
+    /* Unsigned differences: stop - start may exceed LLONG_MAX. */
+    if (r->step > 0 && r->start < r->stop) {
+        unsigned long long d = (unsigned long long)r->stop - (unsigned long long)r->start;
+        return (long long)((d - 1) / (unsigned long long)r->step + 1);
+    }
+    if (r->step < 0 && r->start > r->stop) {
+        unsigned long long d = (unsigned long long)r->start - (unsigned long long)r->stop;
+        return (long long)((d - 1) / (0ull - (unsigned long long)r->step) + 1);
+    }
     return 0;
+}
+
+static long long range_arg(kn_obj o) {
+    if (KN_IS_INT(o) || o == kn_true || o == kn_false) return kn_get_ll(o);
+    return kn_get_int(o);
 }
 
 static kn_obj range_new(const kn_type_t *t, size_t n, size_t nkw, const kn_obj *args) {
     (void)t;
     kn_arg_check(n, nkw, 1, 3, false);
-    kn_int_t a = 0, b, c = 1;
+    long long a = 0, b, c = 1;
     if (n == 1) {
-        b = kn_get_int(args[0]);
+        b = range_arg(args[0]);
     } else {
-        a = kn_get_int(args[0]);
-        b = kn_get_int(args[1]);
-        if (n == 3) c = kn_get_int(args[2]);
+        a = range_arg(args[0]);
+        b = range_arg(args[1]);
+        if (n == 3) c = range_arg(args[2]);
     }
     if (c == 0) kn_raise_value("range() arg 3 must not be zero");
     return kn_range_new(a, b, c);
@@ -34,29 +46,51 @@ static kn_obj range_new(const kn_type_t *t, size_t n, size_t nkw, const kn_obj *
 static void range_print(kn_print_t *p, kn_obj o, int repr) {
     (void)repr;
     kn_range_t *r = KN_PTR(o);
-    if (r->step == 1) kn_printf(p, "range(%r, %r)", KN_MKSMALL(r->start), KN_MKSMALL(r->stop));
-    else kn_printf(p, "range(%r, %r, %r)", KN_MKSMALL(r->start), KN_MKSMALL(r->stop), KN_MKSMALL(r->step));
+    kn_obj a = kn_int_from_ll(r->start), b = kn_int_from_ll(r->stop);
+    if (r->step == 1) kn_printf(p, "range(%r, %r)", a, b);
+    else kn_printf(p, "range(%r, %r, %r)", a, b, kn_int_from_ll(r->step));
+}
+
+static kn_int_t range_len_word(const kn_range_t *r) {
+    long long n = range_len(r);
+    if (n > (long long)KN_SMALL_MAX) kn_raise_msg(&kn_type_OverflowError, "range too large");
+    return (kn_int_t)n;
 }
 
 static kn_obj range_unary(int op, kn_obj o) {
     kn_range_t *r = KN_PTR(o);
-    if (op == KN_UOP_LEN) return KN_MKSMALL(range_len(r));
+    if (op == KN_UOP_LEN) return KN_MKSMALL(range_len_word(r));
     if (op == KN_UOP_BOOL) return KN_BOOL(range_len(r) != 0);
     return KN_NULL;
+}
+
+/* Whether v is in r (v an int that fits in a long long). */
+static bool range_has(const kn_range_t *r, long long v) {
+    if (r->step > 0 ? (v < r->start || v >= r->stop) : (v > r->start || v <= r->stop)) return false;
+    unsigned long long d = r->step > 0 ? (unsigned long long)v - (unsigned long long)r->start
+                                       : (unsigned long long)r->start - (unsigned long long)v;
+    unsigned long long s = r->step > 0 ? (unsigned long long)r->step : 0ull - (unsigned long long)r->step;
+    return d % s == 0;
+}
+
+static bool range_int_value(kn_obj b, long long *v) {
+    if (!KN_IS_INT(b) && b != kn_true && b != kn_false) return false;
+    return kn_int_fits_ll(b, v);
 }
 
 static kn_obj range_binary(int op, kn_obj a, kn_obj b) {
     kn_range_t *r = KN_PTR(a);
     if (op == KN_OP_CONTAINS) {
-        if (!KN_IS_SMALL(b)) return KN_NULL;
-        kn_int_t v = KN_SMALL(b);
-        if (r->step > 0 ? (v < r->start || v >= r->stop) : (v > r->start || v <= r->stop)) return kn_false;
-        return KN_BOOL((v - r->start) % r->step == 0);
+        long long v;
+        if (KN_IS_INT(b) || b == kn_true || b == kn_false) {
+            return KN_BOOL(range_int_value(b, &v) && range_has(r, v));
+        }
+        return KN_NULL;
     }
     if (op == KN_OP_EQ || op == KN_OP_NE) {
         if (!kn_is_type(b, &kn_type_range)) return KN_NULL;
         kn_range_t *s = KN_PTR(b);
-        kn_int_t la = range_len(r), lb = range_len(s);
+        long long la = range_len(r), lb = range_len(s);
         bool eq = la == lb && (la == 0 || (r->start == s->start && (la == 1 || r->step == s->step)));
         return KN_BOOL(op == KN_OP_EQ ? eq : !eq);
     }
@@ -66,17 +100,21 @@ static kn_obj range_binary(int op, kn_obj a, kn_obj b) {
 static kn_obj range_subscr(kn_obj o, kn_obj index, kn_obj value) {
     kn_range_t *r = KN_PTR(o);
     if (value != KN_LOAD) kn_raise_type("'range' object does not support item assignment");
-    kn_int_t len = range_len(r);
+    kn_int_t len = range_len_word(r);
     if (kn_is_type(index, &kn_type_slice)) {
         kn_int_t start, stop, step;
         kn_slice_indices(index, len, &start, &stop, &step);
-        return kn_range_new(r->start + start * r->step, r->start + stop * r->step, r->step * step);
+        return kn_range_new(r->start + (long long)start * r->step, r->start + (long long)stop * r->step,
+                            r->step * (long long)step);
     }
     size_t i = kn_seq_index_msg(index, (size_t)len, "range object index out of range");
-    return kn_int_from(r->start + (kn_int_t)i * r->step);
+    return kn_int_from_ll(r->start + (long long)i * r->step);
 }
 
+/* Ranges whose bounds are small ints iterate with machine words (the VM's FOR_ITER fast path reads
+ * cur, stop, step straight from this layout); others use the 64-bit iterator below. */
 typedef struct { kn_base_t base; kn_int_t cur, stop, step; } range_iter_t;
+typedef struct { kn_base_t base; long long cur, stop, step; } range_iter_big_t;
 
 static kn_obj range_iternext(kn_obj it) {
     range_iter_t *r = KN_PTR(it);
@@ -94,10 +132,38 @@ const kn_type_t kn_type_range_iter = {
     .base_type = &kn_type_object,
 };
 
+static kn_obj range_big_iternext(kn_obj it) {
+    range_iter_big_t *r = KN_PTR(it);
+    if (r->step > 0 ? r->cur >= r->stop : r->cur <= r->stop) return KN_STOP;
+    long long v = r->cur;
+    if (__builtin_add_overflow(r->cur, r->step, &r->cur)) r->cur = r->stop;
+    return kn_int_from_ll(v);
+}
+
+static const kn_type_t kn_type_range_iter_big = {
+    .base = {&kn_type_type},
+    .flags = KN_TF_ITER_SELF,
+    .name = KN_Q(iterator),
+    .iternext = range_big_iternext,
+    .base_type = &kn_type_object,
+};
+
+static bool ll_fits_small(long long v) {
+    return v >= (long long)KN_SMALL_MIN && v <= (long long)KN_SMALL_MAX;
+}
+
 static kn_obj range_getiter(kn_obj o) {
     kn_range_t *r = KN_PTR(o);
-    range_iter_t *it = KN_NEW(range_iter_t);
-    it->base.type = &kn_type_range_iter;
+    if (ll_fits_small(r->start) && ll_fits_small(r->stop) && ll_fits_small(r->step)) {
+        range_iter_t *it = KN_NEW(range_iter_t);
+        it->base.type = &kn_type_range_iter;
+        it->cur = (kn_int_t)r->start;
+        it->stop = (kn_int_t)r->stop;
+        it->step = (kn_int_t)r->step;
+        return KN_OBJ(it);
+    }
+    range_iter_big_t *it = KN_NEW(range_iter_big_t);
+    it->base.type = &kn_type_range_iter_big;
     it->cur = r->start;
     it->stop = r->stop;
     it->step = r->step;
@@ -107,16 +173,17 @@ static kn_obj range_getiter(kn_obj o) {
 static bool range_attr(kn_obj o, kn_obj name, kn_obj *dest, int mode) {
     kn_range_t *r = KN_PTR(o);
     if (mode != KN_ATTR_LOAD) return false;
-    if (name == KN_Q(start)) *dest = KN_MKSMALL(r->start);
-    else if (name == KN_Q(stop)) *dest = KN_MKSMALL(r->stop);
-    else if (name == KN_Q(step)) *dest = KN_MKSMALL(r->step);
+    if (name == KN_Q(start)) *dest = kn_int_from_ll(r->start);
+    else if (name == KN_Q(stop)) *dest = kn_int_from_ll(r->stop);
+    else if (name == KN_Q(step)) *dest = kn_int_from_ll(r->step);
     else return false;
     return true;
 }
 
 static kn_obj range_index(kn_obj self, kn_obj v) {
     kn_range_t *r = KN_PTR(self);
-    if (kn_truthy(range_binary(KN_OP_CONTAINS, self, v))) return KN_MKSMALL((KN_SMALL(v) - r->start) / r->step);
+    long long x;
+    if (range_int_value(v, &x) && range_has(r, x)) return kn_int_from_ll((x - r->start) / r->step);
     kn_raise_value("value not in range");
 }
 static KN_FUN2(range_index_obj, range_index);

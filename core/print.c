@@ -90,12 +90,25 @@ void kn_vstr_printer(kn_vstr_t *v, kn_print_t *p) {
     p->ctx = v;
 }
 
+/* The buffer is released at once (the vstr is empty afterwards): left for the GC, these temporaries
+ * end up between the long-lived strings a loop builds and fragment the heap of a small board. */
+static void vstr_release(kn_vstr_t *v) {
+    kn_free(v->buf);
+    v->buf = NULL;
+    v->len = 0;
+    v->cap = 0;
+}
+
 kn_obj kn_vstr_to_str(kn_vstr_t *v) {
-    return kn_str_new(v->buf, v->len);
+    kn_obj s = kn_str_new(v->buf, v->len);
+    vstr_release(v);
+    return s;
 }
 
 kn_obj kn_vstr_to_bytes(kn_vstr_t *v) {
-    return kn_bytes_new(v->buf, v->len);
+    kn_obj s = kn_bytes_new(v->buf, v->len);
+    vstr_release(v);
+    return s;
 }
 
 kn_obj kn_repr(kn_obj o) {
