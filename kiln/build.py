@@ -38,7 +38,7 @@ def image_path(board: Board, kind: str) -> Path:
 
 @contextmanager
 def _build_lock(name: str) -> Iterator[None]:
-    """Serialises concurrent builds of the same board (parallel test workers)."""
+    """Serialises concurrent builds (parallel test workers)."""
     BUILD_DIR.mkdir(exist_ok=True)
     with open(BUILD_DIR / f".lock-{name}", "w") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
@@ -59,5 +59,6 @@ def run_scons(board_ids: list[str], variant: str = "", jobs: int | None = None, 
     cmd += extra or []
     env = dict(os.environ)
     env.setdefault("SOURCE_DATE_EPOCH", "0")
-    with _build_lock(",".join(board_ids) + (f"-{variant}" if variant else "")):
+    # One lock for all boards: every build shares the checkout's .sconsign.dblite.
+    with _build_lock("scons"):
         return subprocess.run(cmd, cwd=cwd, env=env, text=True, capture_output=quiet)

@@ -77,9 +77,9 @@ def board_console(board: Board) -> Iterator[str]:
             assert rp2.pty_path is not None
             yield rp2.pty_path
     elif emulator == "esp32c3-unicorn":
-        from kiln.emulators.esp32c3 import Esp32c3Emulator
+        from kiln.emulators.esp32c3 import emulator_class
 
-        with Esp32c3Emulator(image_path(board, "merged"), mode="pty") as esp:
+        with emulator_class(board.mcu["family"])(image_path(board, "merged"), mode="pty") as esp:
             assert esp.pty_path is not None
             yield esp.pty_path
     else:

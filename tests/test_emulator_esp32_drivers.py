@@ -369,7 +369,9 @@ def test_timer_periodic_alarm_calls_back(probe: Probe) -> None:
     probe("delay 500")
     count, counter = probe.ints("tim.count 0")
     assert 15 <= count <= 26, count
-    assert 0 <= counter < 20000  # auto-reload keeps the counter inside one period
+    # Auto-reload brings the counter back to 0 at every alarm (without it: ~500000). It may be past
+    # one period when the host stalled the emulated CPU before its handler re-armed the alarm.
+    assert 0 <= counter < 2 * 20000
     probe("tim.stop 0")
     stopped = probe.ints("tim.count 0")[0]
     probe("delay 100")
@@ -540,13 +542,13 @@ def test_flash_bench_round_trip(probe: Probe, emu: Esp32c3Emulator) -> None:
 def test_core_filesystem_on_the_vfs_partition_survives_a_reset(probe: Probe, emu: Esp32c3Emulator) -> None:
     vfs = vfs_partition()
     outside_before = emu.flash[:vfs.offset] + emu.flash[vfs.end:]
-    assert probe.ints("kfs.format") == [vfs.size // 4096]
+    assert probe.ints("kfs.format", timeout=60) == [vfs.size // 4096]
     small, big = b"hello kiln", bytes((i * 7) & 0xFF for i in range(300))
     assert probe.ints(f"kfs.write 1 x{small.hex()}") == [len(small)]
     assert probe.ints(f"kfs.write 2 x{big.hex()}") == [len(big)]
     emu.write(b"reset\r")  # a chip reset: RAM is gone, the flash stays
     assert Probe(emu).reset_reason == 3
-    free = probe.ints("kfs.mount")[0]
+    free = probe.ints("kfs.mount", timeout=60)[0]
     assert 0 < free < vfs.size // 4096
     assert probe.bytes("kfs.read 1") == small
     assert probe.bytes("kfs.read 2") == big

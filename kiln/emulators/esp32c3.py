@@ -1043,6 +1043,7 @@ class Esp32c3Emulator:
         self._listener: socket.socket | None = None
         self._client: socket.socket | None = None
         self._pty_master: int | None = None
+        self._input_thread: threading.Thread | None = None
         self._pty_slave: int | None = None
         self.boots = 0
         self.reset_reasons: list[int] = []  # RTC_CNTL reset reason of every boot, in order
@@ -1080,6 +1081,9 @@ class Esp32c3Emulator:
             self._uc.emu_stop()
         if self._thread is not None:
             self._thread.join(timeout=5)
+        if self._input_thread is not None:  # it polls every 0.1 s; join before its fd is closed
+            self._input_thread.join(timeout=1)
+            self._input_thread = None
         for closable in (self._client, self._listener):
             if closable is not None:
                 closable.close()
@@ -1340,13 +1344,13 @@ class Esp32c3Emulator:
                     if not data:
                         return
                     self.write(data)
-            elif self._pty_master is not None:
-                ready, _, _ = select.select([self._pty_master], [], [], 0.1)
-                if ready:
-                    try:
-                        data = os.read(self._pty_master, 4096)
-                    except OSError:
-                        return
+            elif (master := self._pty_master) is not None:  # stop() may close and clear it too
+                try:
+                    ready, _, _ = select.select([master], [], [], 0.1)
+                    data = os.read(master, 4096) if ready else None
+                except (OSError, ValueError):
+                    return
+                if data is not None:
                     self.write(data)
             else:
                 return
@@ -1365,7 +1369,9 @@ class Esp32c3Emulator:
                     self._finish("stopped", None, "stopped before a client connected")
                     return
             if self._client is not None or self._pty_master is not None:
-                threading.Thread(target=self._pump_input, name=f"{self.CHIP}-input", daemon=True).start()
+                self._input_thread = threading.Thread(target=self._pump_input, name=f"{self.CHIP}-input",
+                                                      daemon=True)
+                self._input_thread.start()
             self._run()
         except Exception as exc:  # report, never hang the caller
             traceback.print_exc()

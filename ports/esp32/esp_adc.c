@@ -58,8 +58,12 @@ int esp_adc_read_raw(unsigned channel, unsigned atten) {
     SARADC_ONETIME = conf;
     SARADC_ONETIME = conf | ONETIME_START; /* a rising START begins one conversion */
     uint32_t start = hal_ticks_us();
-    while ((SARADC_INT_RAW & INT_ADC1_DONE) == 0u) {
-        if (hal_ticks_us() - start > CONVERSION_TIMEOUT_US) {
+    for (;;) {
+        int expired = hal_ticks_us() - start > CONVERSION_TIMEOUT_US; /* read before the status */
+        if (SARADC_INT_RAW & INT_ADC1_DONE) {
+            break;
+        }
+        if (expired) {
             SARADC_ONETIME = conf;
             return -ETIMEDOUT;
         }

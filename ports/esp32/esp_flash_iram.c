@@ -49,15 +49,21 @@ INLINE uint32_t ticks(void) {
     return SYSTIMER_UNIT0_LO;
 }
 
+/* The waits below read the clock before the status: a wait only fails after a status read that
+   started past the deadline, so time lost between the two (an emulator or debugger stall) cannot
+   turn a finished operation into a timeout. */
 INLINE int run_command(void) {
     SPI1_CMD = CMD_USR;
     uint32_t start = ticks();
-    while (SPI1_CMD & CMD_USR) {
-        if (ticks() - start > CMD_TIMEOUT_TICKS) {
+    for (;;) {
+        int expired = ticks() - start > CMD_TIMEOUT_TICKS;
+        if ((SPI1_CMD & CMD_USR) == 0u) {
+            return 0;
+        }
+        if (expired) {
             return -ETIMEDOUT;
         }
     }
-    return 0;
 }
 
 /* A command with no address and no data (WREN). */
@@ -80,6 +86,7 @@ INLINE int read_status(uint32_t *status) {
 INLINE int wait_ready(uint32_t timeout) {
     uint32_t start = ticks();
     for (;;) {
+        int expired = ticks() - start > timeout;
         uint32_t status;
         int err = read_status(&status);
         if (err != 0) {
@@ -88,7 +95,7 @@ INLINE int wait_ready(uint32_t timeout) {
         if ((status & NOR_WIP) == 0u) {
             return 0;
         }
-        if (ticks() - start > timeout) {
+        if (expired) {
             return -ETIMEDOUT;
         }
     }

@@ -143,6 +143,8 @@ static int run(int addr_cmd) {
     I2C_CTR |= CTR_TRANS_START;
     uint32_t start = hal_ticks_us();
     for (;;) {
+        /* The clock before the status: a stall between the two cannot fake a timeout. */
+        int expired = hal_ticks_us() - start > bus.timeout_us;
         uint32_t raw = I2C_INT_RAW;
         if (raw & INT_ERROR_MASK) {
             int err;
@@ -160,7 +162,7 @@ static int run(int addr_cmd) {
             I2C_INT_CLR = raw;
             return 0;
         }
-        if (hal_ticks_us() - start > bus.timeout_us) {
+        if (expired) {
             recover();
             return -ETIMEDOUT;
         }

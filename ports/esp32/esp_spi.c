@@ -73,12 +73,15 @@ static uint32_t clock_reg(uint32_t baud, uint32_t *actual) {
 
 static int wait_idle(uint32_t bit) {
     uint32_t start = hal_ticks_us();
-    while (SPI_CMD & bit) {
-        if (hal_ticks_us() - start > BUSY_TIMEOUT_US) {
+    for (;;) {
+        int expired = hal_ticks_us() - start > BUSY_TIMEOUT_US; /* read before the status, see esp_i2c.c */
+        if ((SPI_CMD & bit) == 0u) {
+            return 0;
+        }
+        if (expired) {
             return -ETIMEDOUT;
         }
     }
-    return 0;
 }
 
 int esp_spi_init(unsigned id, uint32_t baud, unsigned mode, int sck_pin, int mosi_pin, int miso_pin, int lsb_first) {

@@ -119,13 +119,18 @@ int esp_uart_flush(unsigned id, uint32_t timeout_ms) {
     if (id >= ESP_UART_COUNT) {
         return -EINVAL;
     }
+    /* Every wait here reads the clock before the status: a stall between the two (an emulator or
+       debugger pause) cannot turn a finished transfer into a timeout. */
     uint32_t start = hal_ticks_ms();
-    while (UART_STATUS_TXCNT(UART_STATUS(bases[id])) != 0u) {
-        if (hal_ticks_ms() - start > timeout_ms) {
+    for (;;) {
+        int expired = hal_ticks_ms() - start > timeout_ms;
+        if (UART_STATUS_TXCNT(UART_STATUS(bases[id])) == 0u) {
+            return 0;
+        }
+        if (expired) {
             return -ETIMEDOUT;
         }
     }
-    return 0;
 }
 
 int esp_uart_write(unsigned id, const uint8_t *buf, size_t len, uint32_t timeout_ms) {
@@ -136,10 +141,11 @@ int esp_uart_write(unsigned id, const uint8_t *buf, size_t len, uint32_t timeout
     uint32_t start = hal_ticks_ms();
     size_t done = 0;
     while (done < len) {
+        int expired = hal_ticks_ms() - start > timeout_ms;
         if (UART_STATUS_TXCNT(UART_STATUS(base)) < UART_FIFO_SIZE - 1u) {
             UART_FIFO(base) = buf[done++];
             start = hal_ticks_ms(); /* the timeout is for a stalled FIFO, not the whole buffer */
-        } else if (hal_ticks_ms() - start > timeout_ms) {
+        } else if (expired) {
             break;
         }
     }
@@ -158,10 +164,11 @@ int esp_uart_read(unsigned id, uint8_t *buf, size_t len, uint32_t timeout_ms) {
     uint32_t start = hal_ticks_ms();
     size_t done = 0;
     while (done < len) {
+        int expired = hal_ticks_ms() - start > timeout_ms;
         if (UART_STATUS_RXCNT(UART_STATUS(base)) != 0u) {
             buf[done++] = (uint8_t)UART_FIFO(base);
             start = hal_ticks_ms();
-        } else if (hal_ticks_ms() - start > timeout_ms) {
+        } else if (expired) {
             break;
         }
     }

@@ -54,14 +54,14 @@ int esp_usb_serial_write(const uint8_t *buf, size_t len, uint32_t timeout_us) {
     size_t done = 0;
     uint32_t start = hal_ticks_us();
     while (done < len) {
+        int expired = hal_ticks_us() - start > timeout_us; /* the clock before the status */
         if (USJ_EP1_CONF & EP1_IN_DATA_FREE) {
             USJ_EP1 = buf[done++];
             start = hal_ticks_us();
+        } else if (expired) {
+            break;
         } else {
             USJ_EP1_CONF = EP1_WR_DONE; /* FIFO full: hand the packet over and wait for room */
-            if (hal_ticks_us() - start > timeout_us) {
-                break;
-            }
         }
     }
     USJ_EP1_CONF = EP1_WR_DONE;
