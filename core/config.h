@@ -15,12 +15,15 @@
 
 /* Bytes of C stack the interpreter may use before raising RecursionError. Must stay below the port's
  * real stack (a Python call costs ~210 bytes on Cortex-M4 -Os): boards with a 16 KiB stack can set
- * 14 KiB (STM32 has 24 KiB and takes 22); the default fits RP2040's 4 KiB SCRATCH_Y stack. */
+ * 14 KiB (STM32 has 24 KiB and takes 22; RP2040 has 32 KiB and takes 30: a call costs ~250 bytes on
+ * Cortex-M0+); the default fits a 4 KiB stack. */
 #ifndef KILN_STACK_LIMIT
 #if defined(KILN_PORT_UNIX)
 #define KILN_STACK_LIMIT (4u * 1024u * 1024u)
 #elif defined(KILN_PORT_STM32)
 #define KILN_STACK_LIMIT (22u * 1024u) /* the STM32 linker script reserves a 24 KiB main stack: ~100 calls */
+#elif defined(KILN_PORT_RP2)
+#define KILN_STACK_LIMIT (30u * 1024u) /* templates/rp2/linker.ld.j2 reserves a 32 KiB main stack: ~120 calls */
 #else
 #define KILN_STACK_LIMIT (3u * 1024u)
 #endif
@@ -30,7 +33,7 @@
 #ifndef KILN_MAX_DEPTH
 #if defined(KILN_PORT_UNIX)
 #define KILN_MAX_DEPTH 900
-#elif defined(KILN_PORT_STM32)
+#elif defined(KILN_PORT_STM32) || defined(KILN_PORT_RP2)
 #define KILN_MAX_DEPTH 200
 #else
 #define KILN_MAX_DEPTH 64
@@ -43,6 +46,8 @@
 #define KILN_VSTACK_WORDS (64u * 1024u)
 #elif defined(KILN_PORT_STM32)
 #define KILN_VSTACK_WORDS 2048u /* a small call takes ~15 words: matches KILN_STACK_LIMIT's ~100 calls */
+#elif defined(KILN_PORT_RP2)
+#define KILN_VSTACK_WORDS 3072u
 #else
 #define KILN_VSTACK_WORDS 1024u
 #endif

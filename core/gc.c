@@ -125,7 +125,20 @@ void kn_gc_mark_root(kn_obj o) {
     drain();
 }
 
-static void __attribute__((noinline)) scan_stack(void) {
+/* The conservative scan reads the whole C stack, ASan's poisoned redzones included. */
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define KN_NO_ASAN __attribute__((no_sanitize_address))
+#endif
+#endif
+#if !defined(KN_NO_ASAN) && defined(__SANITIZE_ADDRESS__)
+#define KN_NO_ASAN __attribute__((no_sanitize_address))
+#endif
+#ifndef KN_NO_ASAN
+#define KN_NO_ASAN
+#endif
+
+static void __attribute__((noinline)) KN_NO_ASAN scan_stack(void) {
     jmp_buf regs; /* spills callee-saved registers onto the stack */
     setjmp(regs);
     volatile char here = 0;
@@ -213,7 +226,10 @@ static void *try_alloc(size_t nb, bool atomic) {
     uint8_t *t = kn_st.gc_table;
     t[start] = (uint8_t)(B_HEAD | (atomic ? B_ATOMIC : 0));
     for (size_t i = start + 1; i < start + nb; i++) t[i] = B_TAIL;
-    if (start == hint) {
+    /* One block goes to the first free one: none is left below start + 1. (Advancing only when
+     * start == hint left a stale hint, e.g. after an in-place realloc took the hint block, and
+     * every later small allocation rescanned all that was allocated since: quadratic.) */
+    if (start == hint || nb == 1) {
         size_t h = start + nb;
         while (h < total && t[h] != B_FREE) h++;
         kn_st.gc_hint = h;
@@ -303,6 +319,11 @@ void *kn_realloc(void *p, size_t old, size_t n) {
     if (e == b + want && kn_st.gc_lock == 0) {
         for (size_t i = b + have; i < e; i++) {
             t[i] = B_TAIL;
+        }
+        if (kn_st.gc_hint >= b + have && kn_st.gc_hint < e) { /* the hint block was taken */
+            size_t h = e;
+            while (h < kn_st.gc_blocks && t[h] != B_FREE) h++;
+            kn_st.gc_hint = h;
         }
         memset((uint8_t *)p + have * KN_BLOCK, 0, (want - have) * KN_BLOCK);
         kn_st.gc_alloc_since += want - have;

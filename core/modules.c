@@ -21,10 +21,7 @@ kn_obj kn_mod_binascii_init(void);
 kn_obj kn_mod_errno_init(void);
 kn_obj kn_mod_random_init(void);
 
-typedef struct {
-    kn_obj name;
-    kn_obj (*init)(void);
-} native_module_t;
+typedef kn_native_module_t native_module_t;
 
 static const native_module_t native_modules[] = {
     {KN_Q(sys), kn_mod_sys_init},
@@ -55,10 +52,22 @@ kn_obj kn_module_from_source(kn_obj name, const char *src) {
     return m;
 }
 
+/* A port contributes native modules (machine, os, ...) by defining kn_port_modules (state.h); ports
+   without any leave it undefined (weak), which reads as an empty table. Searched after the core's own. */
+static const native_module_t *port_table(size_t *n) {
+    *n = 0;
+    return kn_port_modules ? kn_port_modules(n) : NULL;
+}
+
 kn_obj kn_native_module(kn_obj name) {
-    for (size_t i = 0; i < sizeof native_modules / sizeof native_modules[0]; i++) {
-        if (native_modules[i].name == name) {
-            kn_obj m = native_modules[i].init();
+    size_t np;
+    const native_module_t *port = port_table(&np);
+    for (size_t i = 0; i < sizeof native_modules / sizeof native_modules[0] + np; i++) {
+        const native_module_t *e = i < sizeof native_modules / sizeof native_modules[0]
+                                       ? &native_modules[i]
+                                       : &port[i - sizeof native_modules / sizeof native_modules[0]];
+        if (e->name == name) {
+            kn_obj m = e->init();
             kn_dict_set(kn_st.modules, name, m);
             return m;
         }
@@ -76,4 +85,7 @@ kn_obj kn_module_from_table(kn_obj name, const kn_method_t *items, size_t n) {
 
 void kn_native_module_names(kn_obj list) {
     for (size_t i = 0; i < sizeof native_modules / sizeof native_modules[0]; i++) kn_list_append(list, native_modules[i].name);
+    size_t np;
+    const native_module_t *port = port_table(&np);
+    for (size_t i = 0; i < np; i++) kn_list_append(list, port[i].name);
 }

@@ -175,7 +175,7 @@ kn_obj kn_fun_call(kn_obj self, size_t n, size_t nkw, const kn_obj *args) {
     kn_obj result;
     /* Fast path: exact positional call. An exception unwinds vstack_top through the nlr handler. */
     if (nkw == 0 && n == c->nargs && c->nkwonly == 0 && !(c->flags & (KN_CODE_VARARGS | KN_CODE_VARKW))) {
-        memcpy(f->values, args, n * sizeof(kn_obj));
+        if (n != 0) memcpy(f->values, args, n * sizeof(kn_obj)); /* args may be NULL when n == 0 */
     } else {
         bind_args(fn, f, n, nkw, args);
     }

@@ -443,6 +443,15 @@ static kn_obj big_pow(kn_obj base, kn_obj exp, kn_obj mod) {
     if (mod != KN_NULL) {
         base = kn_int_binop(KN_OP_MOD, base, mod);
     }
+    if (mod == KN_NULL) {
+        /* |base| >= 2: the result has at least (bits(base) - 1) * exp bits. When that cannot fit in
+         * the whole heap, fail now instead of squaring ever larger numbers until the heap runs out. */
+        size_t bl = kn_int_bit_length(base);
+        size_t heap_bits = kn_st.gc_blocks * 4u * sizeof(void *) * 8u;
+        if (bl >= 2 && (!KN_IS_SMALL(exp) || (kn_uint_t)KN_SMALL(exp) > heap_bits / (bl - 1))) {
+            kn_raise(kn_st.memory_error);
+        }
+    }
     /* Exponent as magnitude, scanned from the least significant bit. */
     mag_t em;
     mag_of(exp, &em);
@@ -640,7 +649,7 @@ kn_obj kn_int_binop(int op, kn_obj a, kn_obj b) {
             case KN_OP_LSHIFT:
                 if (y < 0) kn_raise_value("negative shift count");
                 if (y < (kn_int_t)(sizeof(kn_int_t) * 8 - 2)) {
-                    r = x * ((kn_int_t)1 << y);
+                    r = (kn_int_t)((kn_uint_t)x << y); /* unsigned: an overflowing shift is not UB */
                     if ((r >> y) == x && KN_FITS_SMALL(r)) return KN_MKSMALL(r);
                 }
                 break;

@@ -451,6 +451,7 @@ void kiln_main(void) {
         kn_st.cooked = true;
         kn_st.echo_input = true;
         kn_st.repl_history = kn_list_new(0, NULL);
+        if (kn_port_init) kn_port_init(raw);
         int r = friendly_repl(raw);
         if (r == RL_EOF) {
             hal_exit(0);

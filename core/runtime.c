@@ -79,7 +79,9 @@ static int reflect_op(int op) {
 
 kn_obj kn_binary_op(int op, kn_obj a, kn_obj b) {
     if (KN_IS_SMALL(a) && KN_IS_SMALL(b)) {
-        return kn_int_binop(op, a, b);
+        kn_obj r = kn_int_binop(op, a, b);
+        if (r != KN_NULL && r != kn_notimpl) return r;
+        /* an operator int lacks (@, @=): the generic path below raises the TypeError */
     }
     if (op == KN_OP_CONTAINS) {
         return KN_BOOL(kn_contains(a, b));

@@ -89,6 +89,15 @@ void kn_stdout(const char *s, size_t n);
 void kn_stderr(const char *s, size_t n);
 extern kn_print_t kn_stdout_print;
 extern kn_print_t kn_stderr_print;
+/* Port hooks (weak: a port that does not define them has none). kn_port_modules returns the port's
+   native modules (looked up after the core's); kn_port_init runs after every kn_init (boot and soft reset),
+   before the REPL (raw_repl: the reset came from the raw REPL), to mount filesystems, add builtins and run boot.py / main.py. */
+typedef struct {
+    kn_obj name;
+    kn_obj (*init)(void);
+} kn_native_module_t;
+const kn_native_module_t *kn_port_modules(size_t *n) __attribute__((weak));
+void kn_port_init(bool raw_repl) __attribute__((weak));
 kn_obj kn_exec_protected(const char *src, size_t len, kn_obj filename, int mode, kn_obj globals);
 int kn_exec_source(const char *src, size_t len, kn_obj filename, int mode, kn_obj globals); /* 0 ok, else exit code */
 int kn_handle_uncaught(kn_obj exc); /* prints; returns exit code, or -1 for SystemExit handled */

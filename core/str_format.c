@@ -1,4 +1,5 @@
 /* str_format.c: the format-spec mini-language, str.format() and printf-style % formatting. */
+#include <limits.h>
 #include <string.h>
 
 #include "state.h"
@@ -12,6 +13,7 @@ typedef struct {
 static int parse_num(const char **p, const char *e) {
     int v = -1;
     while (*p < e && **p >= '0' && **p <= '9') {
+        if (v > (INT_MAX - 9) / 10) kn_raise_value("Too many decimal digits in format string");
         v = (v < 0 ? 0 : v * 10) + (**p - '0');
         (*p)++;
     }

@@ -95,9 +95,10 @@ def test_built_image_starts_with_valid_boot2(pico: Path) -> None:
     rp2_boot2.check_block(firmware[:256])
     # The block in the image is exactly the one made from the separately linked boot2 code.
     assert firmware[:256] == rp2_boot2.make_block((out / "boot2" / "boot2.bin").read_bytes())
-    # The vector table follows at 0x10000100: initial SP at the top of SCRATCH_Y, Thumb reset handler in flash.
+    # The vector table follows at 0x10000100: initial SP at the top of SRAM0-3 (the main stack's 32 KiB
+    # sit below it, SCRATCH_X/Y stay free), Thumb reset handler in flash.
     sp, reset = struct.unpack_from("<II", firmware, 256)
-    assert sp == 0x20042000
+    assert sp == 0x20040000
     assert reset & 1 and 0x10000100 < reset < 0x10000000 + len(firmware)
     base, image = uf2_to_bin((out / "firmware.uf2").read_bytes(), rp2_boot2.RP2040_FAMILY_ID)
     assert base == 0x10000000 and image[: len(firmware)] == firmware
@@ -164,7 +165,7 @@ def test_boot2_sets_up_xip_on_a_modelled_flash_chip(variant_build: tuple[str, Pa
     reset = m.run_boot2(from_bootrom=True)
     assert reset == struct.unpack_from("<I", firmware, 0x104)[0] & ~1
     assert struct.unpack("<I", m.read(0xE000ED08, 4))[0] == 0x10000100  # VTOR
-    assert m.uc.reg_read(UC_ARM_REG_SP) == 0x20042000
+    assert m.uc.reg_read(UC_ARM_REG_SP) == 0x20040000  # MSP from the vector table: top of SRAM0-3
     assert m.bus.xip_problem() is None and m.nor.violations == []
     fields = m.bus.ssi.fields()
     if name == "w25q080":

@@ -32,9 +32,12 @@ uint32_t hal_cpu_hz(void) {
     return stm32_clocks()->cpu_hz;
 }
 
+size_t stm32_ramdisk_carve(uint8_t *heap, size_t len); /* mod_os.c */
+
 void hal_heap_region(void **start, size_t *len) {
     *start = &__kiln_heap_start;
     *len = (size_t)(&__kiln_heap_end - &__kiln_heap_start);
+    *len -= stm32_ramdisk_carve((uint8_t *)*start, *len); /* the /flash RAM disk, where it has no CCM */
 }
 
 void hal_reset(void) {

@@ -1,0 +1,651 @@
+/* mod_machine.c: the stm32 port's `machine` module: native primitives over drivers/ plus the Python-level
+   classes (Pin, WDT) compiled on import. Also the port's native-module table (kn_port_modules). */
+#include <string.h>
+
+#include "drivers/adc.h"
+#include "drivers/bootloader.h"
+#include "drivers/drv.h"
+#include "drivers/i2c.h"
+#include "drivers/soft_reset.h"
+#include "drivers/spi.h"
+#include "drivers/uart.h"
+#include "drivers/gpio.h"
+#include "drivers/iwdg.h"
+#include "drivers/reset_cause.h"
+#include "drivers/rtc.h"
+#include "drivers/uid.h"
+#include "hal.h"
+#include "pins.h"
+#include "state.h"
+#include "stm32_port.h"
+
+kn_obj kn_module_from_table(kn_obj name, const kn_method_t *items, size_t n);
+kn_obj kn_mod_os_init(void);
+
+/* Raises OSError(errno) for a negative driver result. */
+void stm32_check(int r) {
+    if (r < 0) {
+        kn_obj e = KN_MKSMALL(-r);
+        kn_raise(kn_exc_new(&kn_type_OSError, 1, &e));
+    }
+}
+
+static kn_obj m_freq(void) {
+    return kn_int_from_ull(hal_cpu_hz());
+}
+static KN_FUN0(m_freq_obj, m_freq);
+
+static kn_obj m_unique_id(void) {
+    uint8_t id[12] = {0};
+    if (!stm32_clocks()->emulated) stm32_unique_id(id); /* QEMU leaves the system memory unmapped: zeros */
+    return kn_bytes_new((const char *)id, sizeof id);
+}
+static KN_FUN0(m_unique_id_obj, m_unique_id);
+
+static kn_obj m_reset(void) {
+    hal_reset();
+}
+static KN_FUN0(m_reset_obj, m_reset);
+
+static kn_obj m_bootloader(void) {
+    stm32_enter_bootloader();
+}
+static KN_FUN0(m_bootloader_obj, m_bootloader);
+
+static kn_obj m_idle(void) {
+    __asm volatile("wfi");
+    return kn_none;
+}
+static KN_FUN0(m_idle_obj, m_idle);
+
+/* RCC_CSR flags are read once per power-up (a static survives soft resets) and kept. */
+static bool cause_taken;
+static stm32_reset_cause_t cause;
+
+/* MicroPython's numbering: PWRON_RESET 1, HARD_RESET 2, WDT_RESET 3, DEEPSLEEP_RESET 4, SOFT_RESET 5. */
+static kn_obj m_reset_cause(void) {
+    if (!cause_taken) {
+        cause = stm32_reset_cause(stm32_reset_flags_take());
+        cause_taken = true;
+    }
+    switch (cause) {
+    case STM32_RESET_IWDG:
+    case STM32_RESET_WWDG: return KN_MKSMALL(3);
+    case STM32_RESET_SOFT: return KN_MKSMALL(5);
+    case STM32_RESET_PIN: return KN_MKSMALL(2);
+    case STM32_RESET_LOW_POWER: return KN_MKSMALL(4);
+    default: return KN_MKSMALL(1);
+    }
+}
+static KN_FUN0(m_reset_cause_obj, m_reset_cause);
+
+/* _pin_cfg(code, mode, pull, open_drain, initial): mode 0 in, 1 out, 3 analog; initial -1 keeps the latch. */
+static kn_obj m_pin_cfg(size_t n, const kn_obj *a) {
+    (void)n;
+    stm32_pin_config_t c;
+    memset(&c, 0, sizeof c);
+    c.mode = (uint8_t)kn_get_int(a[1]);
+    c.pull = (uint8_t)kn_get_int(a[2]);
+    c.open_drain = kn_truthy(a[3]);
+    c.initial = (int8_t)kn_get_int(a[4]);
+    c.speed = STM32_SPEED_LOW;
+    stm32_check(stm32_pin_configure((uint32_t)kn_get_int(a[0]), &c));
+    return kn_none;
+}
+static KN_FUNV(m_pin_cfg_obj, 5, 5, m_pin_cfg);
+
+static kn_obj m_pin_exists(kn_obj code) {
+    kn_int_t c = kn_get_int(code);
+    return KN_BOOL(c >= 0 && stm32_pin_exists((uint32_t)c));
+}
+static KN_FUN1(m_pin_exists_obj, m_pin_exists);
+
+static kn_obj m_pin_write(kn_obj code, kn_obj v) {
+    stm32_pin_write((uint32_t)kn_get_int(code), kn_truthy(v));
+    return kn_none;
+}
+static KN_FUN2(m_pin_write_obj, m_pin_write);
+
+static kn_obj m_pin_read(kn_obj code) {
+    return KN_MKSMALL(stm32_pin_read((uint32_t)kn_get_int(code)) ? 1 : 0);
+}
+static KN_FUN1(m_pin_read_obj, m_pin_read);
+
+static kn_obj m_pin_mode(kn_obj code) {
+    return KN_MKSMALL(stm32_pin_mode((uint32_t)kn_get_int(code)));
+}
+static KN_FUN1(m_pin_mode_obj, m_pin_mode);
+
+/* ((name, code, active_low), ...) from the board's generated pins.h table. */
+static kn_obj m_board_pins(void) {
+    kn_obj list = kn_list_new(0, NULL);
+    for (size_t i = 0; i < KILN_BOARD_PIN_COUNT; i++) {
+        kn_obj t[3] = {kn_str_new_c(kiln_board_pins[i].name), KN_MKSMALL(kiln_board_pins[i].code),
+                       KN_BOOL(kiln_board_pins[i].active_low)};
+        kn_list_append(list, kn_tuple_new(3, t));
+    }
+    return list;
+}
+static KN_FUN0(m_board_pins_obj, m_board_pins);
+
+static kn_obj m_wdt_start(kn_obj ms) {
+    uint32_t actual = 0;
+    kn_int_t t = kn_get_int(ms);
+    if (t <= 0) kn_raise_value("WDT timeout must be positive");
+    stm32_check(stm32_iwdg_start((uint32_t)t, &actual));
+    return kn_int_from_ull(actual);
+}
+static KN_FUN1(m_wdt_start_obj, m_wdt_start);
+
+static kn_obj m_wdt_feed(void) {
+    stm32_iwdg_feed();
+    return kn_none;
+}
+static KN_FUN0(m_wdt_feed_obj, m_wdt_feed);
+
+/* ---- UART, I2C, ADC: driver state lives in static slots (outside the GC heap, which a soft reset wipes);
+   Python objects hold the peripheral number. ---- */
+#define UART_SLOTS 8u
+#define UART_RX 16u
+#define I2C_SLOTS 4u
+static stm32_uart_t uarts[UART_SLOTS];
+static uint8_t uart_rx[UART_SLOTS][UART_RX];
+static stm32_i2c_t i2cs[I2C_SLOTS];
+#define SPI_SLOTS 6u
+static stm32_spi_t spis[SPI_SLOTS];
+static stm32_adc_t adc1;
+
+/* Called on every soft reset (kn_port_init): peripherals back to reset state, slots free. */
+void stm32_machine_soft_reset(void) {
+    stm32_drivers_soft_reset();
+    memset(uarts, 0, sizeof uarts);
+    memset(i2cs, 0, sizeof i2cs);
+    memset(spis, 0, sizeof spis);
+    memset(&adc1, 0, sizeof adc1);
+}
+
+static uint32_t slot_of(kn_obj id, uint32_t n, const char *what) {
+    kn_int_t i = kn_get_int(id);
+    if (i < 1 || i > (kn_int_t)n) kn_raise_fmt(&kn_type_ValueError, "%s(%d) does not exist", what, (int)i);
+    return (uint32_t)i - 1u;
+}
+
+static stm32_uart_t *uart_up(kn_obj id) {
+    stm32_uart_t *u = &uarts[slot_of(id, UART_SLOTS, "UART")];
+    if (!u->up) kn_raise_msg(&kn_type_OSError, "UART not initialised");
+    return u;
+}
+
+/* _uart_init(id, baud, bits, parity, stop, tx, rx) -> actual baud */
+static kn_obj m_uart_init(size_t n, const kn_obj *a) {
+    (void)n;
+    uint32_t slot = slot_of(a[0], UART_SLOTS, "UART");
+    stm32_uart_config_t c;
+    memset(&c, 0, sizeof c);
+    c.index = slot + 1u;
+    c.baud = (uint32_t)kn_get_int(a[1]);
+    c.bits = (uint8_t)kn_get_int(a[2]);
+    c.parity = (uint8_t)kn_get_int(a[3]);
+    c.stop = (uint8_t)kn_get_int(a[4]);
+    c.tx_pin = (uint32_t)kn_get_int(a[5]);
+    c.rx_pin = (uint32_t)kn_get_int(a[6]);
+    c.priority = 8;
+    c.rx_buf = uart_rx[slot];
+    c.rx_size = UART_RX;
+    if (uarts[slot].up) stm32_uart_deinit(&uarts[slot]);
+    stm32_check(stm32_uart_init(&uarts[slot], &c));
+    return kn_int_from_ull(uarts[slot].actual_baud);
+}
+static KN_FUNV(m_uart_init_obj, 7, 7, m_uart_init);
+
+static kn_obj m_uart_deinit(kn_obj id) {
+    stm32_uart_t *u = &uarts[slot_of(id, UART_SLOTS, "UART")];
+    if (u->up) stm32_uart_deinit(u);
+    return kn_none;
+}
+static KN_FUN1(m_uart_deinit_obj, m_uart_deinit);
+
+static kn_obj m_uart_write(kn_obj id, kn_obj data) {
+    stm32_uart_t *u = uart_up(id);
+    const uint8_t *d;
+    size_t len;
+    if (!kn_get_buffer(data, &d, &len)) kn_raise_type("a bytes-like object is required");
+    int r = stm32_uart_write(u, d, len, 100000);
+    stm32_check(r);
+    return KN_MKSMALL(r);
+}
+static KN_FUN2(m_uart_write_obj, m_uart_write);
+
+/* _uart_read(id, n, timeout_ms): up to n bytes, waiting up to timeout_ms for the first ones to arrive */
+static kn_obj m_uart_read(kn_obj id, kn_obj nbytes, kn_obj timeout) {
+    stm32_uart_t *u = uart_up(id);
+    kn_int_t want = kn_get_int(nbytes);
+    kn_int_t t = kn_get_int(timeout);
+    uint32_t start = hal_ticks_ms();
+    kn_vstr_t v;
+    kn_vstr_init(&v, want > 0 ? (size_t)want + 1 : 16);
+    for (;;) {
+        size_t step = want >= 0 ? (size_t)want - v.len : 64u;
+        if (step == 0) break;
+        char *dst = kn_vstr_extend(&v, step);
+        size_t got = stm32_uart_read(u, (uint8_t *)dst, step);
+        v.len -= step - got;
+        if (got == 0) {
+            if ((kn_int_t)(hal_ticks_ms() - start) >= t) break;
+            kn_check_interrupt();
+        }
+    }
+    return kn_vstr_to_bytes(&v);
+}
+static KN_FUN3(m_uart_read_obj, m_uart_read);
+
+static kn_obj m_uart_any(kn_obj id) {
+    return KN_MKSMALL(stm32_uart_any(uart_up(id)));
+}
+static KN_FUN1(m_uart_any_obj, m_uart_any);
+
+static stm32_i2c_t *i2c_up(kn_obj id) {
+    stm32_i2c_t *i = &i2cs[slot_of(id, I2C_SLOTS, "I2C")];
+    if (!i->up) kn_raise_msg(&kn_type_OSError, "I2C not initialised");
+    return i;
+}
+
+/* _i2c_init(id, freq, scl, sda, timeout_us) -> actual freq */
+static kn_obj m_i2c_init(size_t n, const kn_obj *a) {
+    (void)n;
+    uint32_t slot = slot_of(a[0], I2C_SLOTS, "I2C");
+    stm32_i2c_config_t c;
+    memset(&c, 0, sizeof c);
+    c.index = slot + 1u;
+    c.freq_hz = (uint32_t)kn_get_int(a[1]);
+    c.scl_pin = (uint32_t)kn_get_int(a[2]);
+    c.sda_pin = (uint32_t)kn_get_int(a[3]);
+    c.timeout_us = (uint32_t)kn_get_int(a[4]);
+    if (i2cs[slot].up) stm32_i2c_deinit(&i2cs[slot]);
+    stm32_check(stm32_i2c_init(&i2cs[slot], &c));
+    return kn_int_from_ull(i2cs[slot].actual_hz);
+}
+static KN_FUNV(m_i2c_init_obj, 5, 5, m_i2c_init);
+
+/* _i2c_write(id, addr, buf, stop) -> bytes written (a NACKed address: OSError(ENODEV)) */
+static kn_obj m_i2c_write(size_t n, const kn_obj *a) {
+    (void)n;
+    stm32_i2c_t *i = i2c_up(a[0]);
+    const uint8_t *d;
+    size_t len;
+    if (!kn_get_buffer(a[2], &d, &len)) kn_raise_type("a bytes-like object is required");
+    int r = stm32_i2c_write(i, (uint8_t)kn_get_int(a[1]), d, len, kn_truthy(a[3]));
+    stm32_check(r);
+    return KN_MKSMALL(r);
+}
+static KN_FUNV(m_i2c_write_obj, 4, 4, m_i2c_write);
+
+static kn_obj m_i2c_read(size_t n, const kn_obj *a) {
+    (void)n;
+    stm32_i2c_t *i = i2c_up(a[0]);
+    kn_int_t len = kn_get_int(a[2]);
+    if (len < 0) kn_raise_value("negative length");
+    kn_vstr_t v;
+    kn_vstr_init(&v, (size_t)len + 1);
+    char *dst = kn_vstr_extend(&v, (size_t)len);
+    if (len > 0) stm32_check(stm32_i2c_read(i, (uint8_t)kn_get_int(a[1]), (uint8_t *)dst, (size_t)len, kn_truthy(a[3])));
+    return kn_vstr_to_bytes(&v);
+}
+static KN_FUNV(m_i2c_read_obj, 4, 4, m_i2c_read);
+
+/* Addresses 0x08..0x77 that acknowledge an empty write. */
+static kn_obj m_i2c_scan(kn_obj id) {
+    stm32_i2c_t *i = i2c_up(id);
+    kn_obj list = kn_list_new(0, NULL);
+    for (uint8_t addr = 0x08; addr < 0x78; addr++) {
+        int r = stm32_i2c_write(i, addr, NULL, 0, true);
+        if (r >= 0) kn_list_append(list, KN_MKSMALL(addr));
+        else if (r != -STM32_ENODEV) stm32_check(r);
+        kn_check_interrupt();
+    }
+    return list;
+}
+static KN_FUN1(m_i2c_scan_obj, m_i2c_scan);
+
+/* _adc_channel(pin code) -> ADC1 channel of that pin, or -1 */
+static kn_obj m_adc_channel(kn_obj code) {
+    kn_int_t c = kn_get_int(code);
+    for (uint32_t ch = 0; ch < 16; ch++)
+        if (stm32_adc_channel_pin(ch) == (uint32_t)c) return KN_MKSMALL(ch);
+    return KN_MKSMALL(-1);
+}
+static KN_FUN1(m_adc_channel_obj, m_adc_channel);
+
+/* _adc_read(channel) -> 12-bit sample (ADC1, initialised on first use) */
+static kn_obj m_adc_read(kn_obj channel) {
+    if (!adc1.up) stm32_check(stm32_adc_init(&adc1, 1, 12));
+    uint32_t v = 0;
+    stm32_check(stm32_adc_read(&adc1, (uint32_t)kn_get_int(channel), &v));
+    return KN_MKSMALL(v);
+}
+static KN_FUN1(m_adc_read_obj, m_adc_read);
+
+/* RTC: brought up on first use (LSE given 500 ms, else LSI); the calendar is kept across soft resets.
+   _rtc_datetime() -> (year, month, day, weekday 1=Monday..7, hour, minute, second, subsecond);
+   _rtc_datetime(tuple) sets it (the weekday field is recomputed by the driver or taken as given). */
+static stm32_rtc_t rtc;
+
+static kn_obj m_rtc_datetime(size_t n, const kn_obj *a) {
+    if (!rtc.up) stm32_check(stm32_rtc_init(&rtc, 500));
+    stm32_datetime_t d;
+    memset(&d, 0, sizeof d);
+    if (n == 0) {
+        stm32_check(stm32_rtc_get(&rtc, &d));
+        kn_obj t[8] = {KN_MKSMALL(d.year), KN_MKSMALL(d.month), KN_MKSMALL(d.day), KN_MKSMALL(d.weekday),
+                       KN_MKSMALL(d.hour), KN_MKSMALL(d.minute), KN_MKSMALL(d.second), KN_MKSMALL(d.subsecond)};
+        return kn_tuple_new(8, t);
+    }
+    size_t len;
+    kn_obj *items;
+    if (!kn_is_type(a[0], &kn_type_tuple) && !kn_is_type(a[0], &kn_type_list)) kn_raise_type("datetime must be a tuple");
+    kn_seq_get(a[0], &len, &items);
+    if (len < 7) kn_raise_value("datetime needs (year, month, day, weekday, hour, minute, second[, subsecond])");
+    d.year = (uint16_t)kn_get_int(items[0]);
+    d.month = (uint8_t)kn_get_int(items[1]);
+    d.day = (uint8_t)kn_get_int(items[2]);
+    d.weekday = (uint8_t)kn_get_int(items[3]);
+    d.hour = (uint8_t)kn_get_int(items[4]);
+    d.minute = (uint8_t)kn_get_int(items[5]);
+    d.second = (uint8_t)kn_get_int(items[6]);
+    int r = stm32_rtc_set(&rtc, &d);
+    if (r == -STM32_EINVAL) kn_raise_value("datetime out of range (years 2000..2099)");
+    stm32_check(r);
+    return kn_none;
+}
+static KN_FUNV(m_rtc_datetime_obj, 0, 1, m_rtc_datetime);
+
+/* SPI: _spi_init(id, baud, mode, lsb_first, sck, mosi, miso) -> actual baud; _spi_xfer(id, tx or None, n)
+   -> the n bytes read back (tx None: 0xFF... sent; a shorter tx is padded by the Python layer). */
+
+static kn_obj m_spi_init(size_t n, const kn_obj *a) {
+    (void)n;
+    uint32_t slot = slot_of(a[0], SPI_SLOTS, "SPI");
+    stm32_spi_config_t c;
+    memset(&c, 0, sizeof c);
+    c.index = slot + 1u;
+    c.baud = (uint32_t)kn_get_int(a[1]);
+    c.mode = (uint8_t)kn_get_int(a[2]);
+    c.lsb_first = kn_truthy(a[3]);
+    c.sck_pin = (uint32_t)kn_get_int(a[4]);
+    c.mosi_pin = (uint32_t)kn_get_int(a[5]);
+    c.miso_pin = (uint32_t)kn_get_int(a[6]);
+    if (spis[slot].up) stm32_spi_deinit(&spis[slot]);
+    stm32_check(stm32_spi_init(&spis[slot], &c));
+    return kn_int_from_ull(spis[slot].actual_baud);
+}
+static KN_FUNV(m_spi_init_obj, 7, 7, m_spi_init);
+
+static kn_obj m_spi_xfer(kn_obj id, kn_obj tx, kn_obj nbytes) {
+    stm32_spi_t *sp = &spis[slot_of(id, SPI_SLOTS, "SPI")];
+    if (!sp->up) kn_raise_msg(&kn_type_OSError, "SPI not initialised");
+    kn_int_t len = kn_get_int(nbytes);
+    if (len < 0) kn_raise_value("negative length");
+    const uint8_t *d = NULL;
+    size_t dn = 0;
+    if (tx != kn_none && !kn_get_buffer(tx, &d, &dn)) kn_raise_type("a bytes-like object is required");
+    if (d != NULL && dn < (size_t)len) kn_raise_value("write buffer shorter than the transfer");
+    kn_vstr_t v;
+    kn_vstr_init(&v, (size_t)len + 1);
+    char *dst = kn_vstr_extend(&v, (size_t)len);
+    stm32_check(stm32_spi_transfer(sp, d, (uint8_t *)dst, (size_t)len));
+    return kn_vstr_to_bytes(&v);
+}
+static KN_FUN3(m_spi_xfer_obj, m_spi_xfer);
+
+static const kn_method_t machine_table[] = {
+    {KN_Q(_spi_init), KN_OBJ(&m_spi_init_obj)},
+    {KN_Q(_spi_xfer), KN_OBJ(&m_spi_xfer_obj)},
+    {KN_Q(_rtc_datetime), KN_OBJ(&m_rtc_datetime_obj)},
+    {KN_Q(_uart_init), KN_OBJ(&m_uart_init_obj)},
+    {KN_Q(_uart_deinit), KN_OBJ(&m_uart_deinit_obj)},
+    {KN_Q(_uart_write), KN_OBJ(&m_uart_write_obj)},
+    {KN_Q(_uart_read), KN_OBJ(&m_uart_read_obj)},
+    {KN_Q(_uart_any), KN_OBJ(&m_uart_any_obj)},
+    {KN_Q(_i2c_init), KN_OBJ(&m_i2c_init_obj)},
+    {KN_Q(_i2c_write), KN_OBJ(&m_i2c_write_obj)},
+    {KN_Q(_i2c_read), KN_OBJ(&m_i2c_read_obj)},
+    {KN_Q(_i2c_scan), KN_OBJ(&m_i2c_scan_obj)},
+    {KN_Q(_adc_channel), KN_OBJ(&m_adc_channel_obj)},
+    {KN_Q(_adc_read), KN_OBJ(&m_adc_read_obj)},
+    {KN_Q(freq), KN_OBJ(&m_freq_obj)},
+    {KN_Q(unique_id), KN_OBJ(&m_unique_id_obj)},
+    {KN_Q(reset), KN_OBJ(&m_reset_obj)},
+    {KN_Q(bootloader), KN_OBJ(&m_bootloader_obj)},
+    {KN_Q(idle), KN_OBJ(&m_idle_obj)},
+    {KN_Q(reset_cause), KN_OBJ(&m_reset_cause_obj)},
+    {KN_Q(_pin_cfg), KN_OBJ(&m_pin_cfg_obj)},
+    {KN_Q(_pin_exists), KN_OBJ(&m_pin_exists_obj)},
+    {KN_Q(_pin_write), KN_OBJ(&m_pin_write_obj)},
+    {KN_Q(_pin_read), KN_OBJ(&m_pin_read_obj)},
+    {KN_Q(_pin_mode), KN_OBJ(&m_pin_mode_obj)},
+    {KN_Q(_board_pins), KN_OBJ(&m_board_pins_obj)},
+    {KN_Q(_wdt_start), KN_OBJ(&m_wdt_start_obj)},
+    {KN_Q(_wdt_feed), KN_OBJ(&m_wdt_feed_obj)},
+    {KN_Q(PWRON_RESET), KN_MKSMALL(1)},
+    {KN_Q(HARD_RESET), KN_MKSMALL(2)},
+    {KN_Q(WDT_RESET), KN_MKSMALL(3)},
+    {KN_Q(DEEPSLEEP_RESET), KN_MKSMALL(4)},
+    {KN_Q(SOFT_RESET), KN_MKSMALL(5)},
+};
+
+static const char machine_src[] =
+    "_names = {}\n"
+    "for _n, _c, _l in _board_pins():\n"
+    "    _names[_n] = _c\n"
+    "class Pin:\n"
+    "    IN = 0\n"
+    "    OUT = 1\n"
+    "    ANALOG = 3\n"
+    "    OPEN_DRAIN = 17\n"
+    "    PULL_UP = 1\n"
+    "    PULL_DOWN = 2\n"
+    "    board = None\n"
+    "    def __init__(self, id, mode=-1, pull=None, value=None):\n"
+    "        if isinstance(id, Pin):\n"
+    "            id = id._name\n"
+    "        if isinstance(id, int):\n"
+    "            code = id\n"
+    "            name = 'P' + 'ABCDEFGHIJK'[code // 16] + str(code % 16) if 0 <= code < 176 else str(id)\n"
+    "        elif isinstance(id, str):\n"
+    "            name = id\n"
+    "            code = _names.get(id)\n"
+    "            if code is None:\n"
+    "                s = id[1:] if id[:1] == 'P' and len(id) > 2 else id\n"
+    "                if len(s) >= 2 and 'A' <= s[0] <= 'K' and s[1:].isdigit() and int(s[1:]) < 16:\n"
+    "                    code = (ord(s[0]) - 65) * 16 + int(s[1:])\n"
+    "                    name = 'P' + s\n"
+    "        else:\n"
+    "            raise TypeError('Pin id must be a str or int')\n"
+    "        if code is None or not _pin_exists(code):\n"
+    "            raise ValueError('invalid pin: %r' % (id,))\n"
+    "        self._code = code\n"
+    "        self._name = name\n"
+    "        if mode != -1 or pull is not None or value is not None:\n"
+    "            self.init(mode, pull, value)\n"
+    "    def init(self, mode=-1, pull=None, value=None):\n"
+    "        if mode == -1:\n"
+    "            mode = _pin_mode(self._code)\n"
+    "        od = mode == Pin.OPEN_DRAIN\n"
+    "        m = 1 if od else mode\n"
+    "        if m not in (0, 1, 3):\n"
+    "            raise ValueError('invalid pin mode: %r' % (mode,))\n"
+    "        if pull is None:\n"
+    "            pull = 0\n"
+    "        if pull not in (0, 1, 2):\n"
+    "            raise ValueError('invalid pull: %r' % (pull,))\n"
+    "        _pin_cfg(self._code, m, pull, od, -1 if value is None else (1 if value else 0))\n"
+    "    def __call__(self, v=None):\n"
+    "        return self.value(v)\n"
+    "    def value(self, v=None):\n"
+    "        if v is None:\n"
+    "            return _pin_read(self._code)\n"
+    "        _pin_write(self._code, v)\n"
+    "    def on(self):\n"
+    "        _pin_write(self._code, 1)\n"
+    "    def off(self):\n"
+    "        _pin_write(self._code, 0)\n"
+    "    high = on\n"
+    "    low = off\n"
+    "    def toggle(self):\n"
+    "        _pin_write(self._code, not _pin_read(self._code))\n"
+    "    def mode(self):\n"
+    "        m = _pin_mode(self._code)\n"
+    "        return m\n"
+    "    def name(self):\n"
+    "        return self._name\n"
+    "    def __repr__(self):\n"
+    "        return 'Pin(%s)' % self._name\n"
+    "class _Board:\n"
+    "    pass\n"
+    "Pin.board = _Board()\n"
+    "for _n in _names:\n"
+    "    setattr(Pin.board, _n, _n)\n"
+    "class WDT:\n"
+    "    def __init__(self, id=0, timeout=5000):\n"
+    "        if id != 0:\n"
+    "            raise ValueError('WDT(%r) does not exist' % (id,))\n"
+    "        self.timeout = _wdt_start(timeout)\n"
+    "    def feed(self):\n"
+    "        _wdt_feed()\n";
+
+/* Default pins (F4/F7 datasheets' usual alternate functions) where the constructor gets none. */
+static const char machine_src_bus[] =
+    "_UART_PINS = {1: ('A9', 'A10'), 2: ('A2', 'A3'), 3: ('B10', 'B11'), 4: ('A0', 'A1'), 6: ('C6', 'C7')}\n"
+    "_I2C_PINS = {1: ('B8', 'B9'), 2: ('B10', 'B11'), 3: ('A8', 'C9')}\n"
+    "def _code(p):\n"
+    "    return (p if isinstance(p, Pin) else Pin(p))._code\n"
+    ;
+
+static const char machine_src_uart[] =
+    "class UART:\n"
+    "    def __init__(self, id, baudrate=9600, bits=8, parity=None, stop=1, tx=None, rx=None, timeout=0):\n"
+    "        self._id = id\n"
+    "        self.init(baudrate, bits, parity, stop, tx, rx, timeout)\n"
+    "    def init(self, baudrate=9600, bits=8, parity=None, stop=1, tx=None, rx=None, timeout=0):\n"
+    "        d = _UART_PINS.get(self._id, (None, None))\n"
+    "        tx = d[0] if tx is None else tx\n"
+    "        rx = d[1] if rx is None else rx\n"
+    "        if tx is None or rx is None:\n"
+    "            raise ValueError('UART(%r) needs tx= and rx= pins' % (self._id,))\n"
+    "        par = {None: 0, 0: 2, 1: 1}.get(parity)\n"
+    "        if par is None:\n"
+    "            raise ValueError('parity must be None, 0 (even) or 1 (odd)')\n"
+    "        self.timeout = timeout\n"
+    "        self.baudrate = _uart_init(self._id, baudrate, bits, par, stop, _code(tx), _code(rx))\n"
+    "    def deinit(self):\n"
+    "        _uart_deinit(self._id)\n"
+    "    def write(self, buf):\n"
+    "        return _uart_write(self._id, buf)\n"
+    "    def read(self, n=-1):\n"
+    "        b = _uart_read(self._id, n, self.timeout)\n"
+    "        return b if b else None\n"
+    "    def readinto(self, buf, n=None):\n"
+    "        b = _uart_read(self._id, len(buf) if n is None else n, self.timeout)\n"
+    "        buf[:len(b)] = b\n"
+    "        return len(b) if b else None\n"
+    "    def any(self):\n"
+    "        return _uart_any(self._id)\n"
+    "    def __repr__(self):\n"
+    "        return 'UART(%d, baudrate=%d)' % (self._id, self.baudrate)\n"
+    ;
+
+static const char machine_src_i2c[] =
+    "class I2C:\n"
+    "    def __init__(self, id, scl=None, sda=None, freq=400000, timeout=50000):\n"
+    "        d = _I2C_PINS.get(id, (None, None))\n"
+    "        scl = d[0] if scl is None else scl\n"
+    "        sda = d[1] if sda is None else sda\n"
+    "        if scl is None or sda is None:\n"
+    "            raise ValueError('I2C(%r) needs scl= and sda= pins' % (id,))\n"
+    "        self._id = id\n"
+    "        self.freq = _i2c_init(id, freq, _code(scl), _code(sda), timeout)\n"
+    "    def scan(self):\n"
+    "        return _i2c_scan(self._id)\n"
+    "    def writeto(self, addr, buf, stop=True):\n"
+    "        return _i2c_write(self._id, addr, buf, stop)\n"
+    "    def readfrom(self, addr, n, stop=True):\n"
+    "        return _i2c_read(self._id, addr, n, stop)\n"
+    "    def readfrom_into(self, addr, buf, stop=True):\n"
+    "        buf[:] = _i2c_read(self._id, addr, len(buf), stop)\n"
+    "    def writeto_mem(self, addr, reg, buf):\n"
+    "        return _i2c_write(self._id, addr, bytes([reg]) + bytes(buf), True) - 1\n"
+    "    def readfrom_mem(self, addr, reg, n):\n"
+    "        _i2c_write(self._id, addr, bytes([reg]), False)\n"
+    "        return _i2c_read(self._id, addr, n, True)\n"
+    ;
+
+static const char machine_src_spi[] =
+    "_SPI_PINS = {1: ('A5', 'A7', 'A6'), 2: ('B13', 'B15', 'B14'), 3: ('B3', 'B5', 'B4')}\n"
+    "class SPI:\n"
+    "    MSB = 0\n"
+    "    LSB = 1\n"
+    "    def __init__(self, id, baudrate=1000000, polarity=0, phase=0, bits=8, firstbit=0, sck=None, mosi=None, miso=None):\n"
+    "        if bits != 8:\n"
+    "            raise ValueError('only 8-bit SPI transfers')\n"
+    "        d = _SPI_PINS.get(id, (None, None, None))\n"
+    "        p = [d[i] if v is None else v for i, v in enumerate((sck, mosi, miso))]\n"
+    "        if None in p:\n"
+    "            raise ValueError('SPI(%r) needs sck=, mosi= and miso= pins' % (id,))\n"
+    "        self._id = id\n"
+    "        self.baudrate = _spi_init(id, baudrate, (polarity << 1) | phase, firstbit, _code(p[0]), _code(p[1]), _code(p[2]))\n"
+    "    def write(self, buf):\n"
+    "        _spi_xfer(self._id, buf, len(buf))\n"
+    "    def read(self, n, write=0):\n"
+    "        return _spi_xfer(self._id, bytes([write]) * n, n)\n"
+    "    def readinto(self, buf, write=0):\n"
+    "        buf[:] = _spi_xfer(self._id, bytes([write]) * len(buf), len(buf))\n"
+    "    def write_readinto(self, wbuf, rbuf):\n"
+    "        rbuf[:] = _spi_xfer(self._id, wbuf, len(rbuf))\n";
+
+static const char machine_src_adc[] =
+    "class RTC:\n"
+    "    def __init__(self, id=0):\n"
+    "        pass\n"
+    "    def datetime(self, dt=None):\n"
+    "        if dt is None:\n"
+    "            return _rtc_datetime()\n"
+    "        _rtc_datetime(tuple(dt))\n"
+    "class ADC:\n"
+    "    CORE_TEMP = 0x100\n"
+    "    CORE_VREF = 17\n"
+    "    CORE_VBAT = 18\n"
+    "    def __init__(self, pin):\n"
+    "        if isinstance(pin, int) and pin in (0x100, 17, 18):\n"
+    "            self._ch = pin\n"
+    "            return\n"
+    "        p = pin if isinstance(pin, Pin) else Pin(pin)\n"
+    "        self._ch = _adc_channel(p._code)\n"
+    "        if self._ch < 0:\n"
+    "            raise ValueError('%r has no ADC channel' % (p,))\n"
+    "        p.init(Pin.ANALOG)\n"
+    "    def read_u16(self):\n"
+    "        v = _adc_read(self._ch)\n"
+    "        return (v << 4) | (v >> 8)\n";
+
+kn_obj kn_mod_machine_init(void) {
+    kn_obj m = kn_module_from_table(KN_Q(machine), machine_table, sizeof machine_table / sizeof machine_table[0]);
+    kn_obj g = ((kn_module_t *)m)->globals;
+    static const char *const parts[] = {machine_src, machine_src_bus, machine_src_uart, machine_src_i2c,
+                                        machine_src_spi, machine_src_adc};
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+        kn_gc_collect(); /* the compiler needs room for a whole unit's parse tree */
+        kn_obj code = kn_compile_src(parts[i], strlen(parts[i]), KN_Q(machine), KN_MODE_FILE);
+        kn_exec_code(code, g, g);
+    }
+    return m;
+}
+
+static const kn_native_module_t port_modules[] = {
+    {KN_Q(machine), kn_mod_machine_init},
+    {KN_Q(os), kn_mod_os_init},
+};
+
+const kn_native_module_t *kn_port_modules(size_t *n) {
+    *n = sizeof port_modules / sizeof port_modules[0];
+    return port_modules;
+}

@@ -1,0 +1,10 @@
+l = list(range(100000))
+print(sum(l), len(l), l[-1], l[50000])
+l2 = [x * 2 for x in l if x % 1000 == 0]
+print(len(l2), l2[:5])
+l.reverse()
+print(l[:3])
+l.sort()
+print(l[:3], l[-1])
+s = set(l)
+print(len(s), 99999 in s)

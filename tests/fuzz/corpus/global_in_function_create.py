@@ -1,0 +1,5 @@
+def make():
+    global new_name
+    new_name = 'created'
+make()
+print(new_name)

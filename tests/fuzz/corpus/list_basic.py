@@ -1,0 +1,26 @@
+l = [3, 1, 4, 1, 5, 9, 2, 6]
+print(len(l), l[0], l[-1], l[2:5], l[::2], l[::-1], min(l), max(l), sum(l))
+l.append(7); l.extend([8, 9]); l.insert(0, 0)
+print(l)
+print(l.pop(), l.pop(0), l.index(4), l.count(1))
+l.remove(1)
+print(l, 5 in l, 100 in l)
+l.sort(); print(l)
+l.sort(reverse=True); print(l)
+l.reverse(); print(l)
+print(sorted([3, 1, 2]), sorted(['b', 'a', 'C']), sorted([3, 1, 2], reverse=True))
+print(sorted(['aa', 'b', 'ccc'], key=len), sorted([(1, 'b'), (1, 'a'), (0, 'z')]))
+a = [1, 2, 3]
+b = a
+b.append(4)
+print(a, a == [1, 2, 3, 4], a is b, a + [5], a * 2, [0] * 3)
+del a[0]; print(a)
+del a[1:]; print(a)
+m = [1, 2, 3, 4, 5, 6]
+m[1:3] = ['a', 'b', 'c']; print(m)
+m[::2] = [0, 0, 0, 0][:len(m[::2])]; print(m)
+m[:] = []; print(m)
+n = list(range(10)); del n[::3]; print(n)
+print([1, 2] < [1, 3], [1, 2] < [1, 2, 0], [] == [], list('abc'), list((1, 2)))
+c = [[0] * 2 for _ in range(2)]; c[0][0] = 1; print(c)
+print(l.copy(), l.clear(), l)

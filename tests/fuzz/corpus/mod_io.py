@@ -1,0 +1,17 @@
+import io
+s = io.StringIO()
+s.write('hello ')
+s.write('world\n')
+print('line2', file=s)
+print(repr(s.getvalue()))
+r = io.StringIO('a\nb\nc')
+print(r.readline(), r.read(1), r.readlines(), r.read())
+r.seek(0)
+print([line for line in r])
+b = io.BytesIO(b'xyz')
+print(b.read(2), b.read(), b.tell())
+b.write(b'!!')
+print(b.getvalue())
+with io.StringIO() as f:
+    f.write('ctx')
+    print(f.getvalue())

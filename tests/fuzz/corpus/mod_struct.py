@@ -1,0 +1,12 @@
+import struct
+print(struct.calcsize('<bhiq'), struct.calcsize('>BHIQ'), struct.calcsize('<fd'), struct.calcsize('<5s'), struct.calcsize('<3h'))
+b = struct.pack('<bhiq', -1, 300, -70000, 2**40)
+print(b, struct.unpack('<bhiq', b))
+print(struct.pack('>HI', 1, 2), struct.unpack('>HI', b'\x00\x01\x00\x00\x00\x02'))
+print(struct.pack('<f', 1.5), struct.unpack('<f', struct.pack('<f', 0.25)), struct.unpack('<d', struct.pack('<d', 3.125)))
+print(struct.pack('<4s', b'ab'), struct.unpack('<2s2s', b'abcd'), struct.pack('<?', True), struct.pack('<c', b'z'))
+print(struct.unpack_from('<H', b'\x00\x01\x02', 1), struct.pack('!I', 1))
+buf = bytearray(6)
+struct.pack_into('<HI', buf, 0, 5, 6)
+print(buf)
+print(struct.unpack('<Q', b'\xff' * 8), struct.unpack('<q', b'\xff' * 8))

@@ -1,0 +1,13 @@
+print('a,b,c'.split(',', 1), 'a,b,c'.rsplit(',', 1), '  a  b  '.split(None, 1), 'a b c'.split(maxsplit=1))
+print(''.split(), ''.split(','), 'abc'.split('abc'), 'aXbXc'.split('X'))
+print('hello'.index('l'), 'hello'.rindex('l'), 'hello'.find('l', 3), 'hello'.find('l', -2), 'hello'.count('l', 3))
+print('Hello World'.istitle() if hasattr('', 'istitle') else 'skip', 'x'.isidentifier(), '9x'.isidentifier())
+print('abc'.startswith('b', 1), 'abc'.endswith('b', 0, 2), 'xyz'.replace('', '-'))
+print('%s|%5s|%-5s|%.2s' % ('a', 'b', 'c', 'defg'))
+print('a\tb'.expandtabs(), 'ß'.lower(), 'TeSt'.swapcase(), 'hello world'.title())
+print(str(123) + str(4.5) + str([1]) + str((1,)) + str({'a': 1}))
+print('x'.join('abc'), ', '.join(str(i) for i in range(3)))
+s = 'The quick brown fox'
+print(s.lower().count('o'), s[4:9].upper(), s.split()[-1][::-1], len(s.split()))
+print('CamelCase'.lower(), 'snake_case'.upper(), 'abc' * 0, -1 * 'abc')
+print('Ab' < 'aB', 'b' > 'abc', 'é' > 'z', min('hello'), max('hello'))
