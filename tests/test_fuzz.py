@@ -27,10 +27,20 @@ def harness() -> Path:
     return exe
 
 
+def py_seeds(tmp_path: Path) -> Path:
+    """The small tests/py programs also seed the fuzzer (kept there once, not copied into the corpus)."""
+    seeds = tmp_path / "py-seeds"
+    seeds.mkdir()
+    for program in sorted((FUZZ.parent / "py").glob("*.py")):
+        if program.stat().st_size <= 1536:
+            shutil.copy(program, seeds / program.name)
+    return seeds
+
+
 def test_replay_corpus_and_regressions(harness: Path, tmp_path: Path) -> None:
     assert len(list((FUZZ / "regressions").iterdir())) > 0
     result = subprocess.run([str(harness), "-runs=0", "-timeout=20", f"-artifact_prefix={tmp_path}/",
-                             str(FUZZ / "corpus"), str(FUZZ / "regressions")],
+                             str(FUZZ / "corpus"), str(py_seeds(tmp_path)), str(FUZZ / "regressions")],
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-4000:]
 
@@ -39,7 +49,8 @@ def test_short_fuzz_run(harness: Path, tmp_path: Path) -> None:
     work = tmp_path / "work"  # new inputs go here, not into the checked-in corpus
     work.mkdir()
     result = subprocess.run([str(harness), "-max_total_time=15", "-timeout=10", "-max_len=4096",
-                             "-rss_limit_mb=2048", f"-artifact_prefix={tmp_path}/", str(work), str(FUZZ / "corpus")],
+                             "-rss_limit_mb=2048", f"-artifact_prefix={tmp_path}/", str(work), str(FUZZ / "corpus"),
+                             str(py_seeds(tmp_path))],
                             capture_output=True, text=True, timeout=120)
     found = sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(("crash-", "timeout-", "oom-", "leak-")))
     assert result.returncode == 0 and not found, f"{found}\n{result.stderr[-4000:]}"

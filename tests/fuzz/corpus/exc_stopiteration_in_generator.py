@@ -1,7 +1,0 @@
-def g():
-    yield 1
-    raise StopIteration
-try:
-    print(list(g()))
-except RuntimeError as e:
-    print('RuntimeError', e)

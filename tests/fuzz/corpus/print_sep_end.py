@@ -1,5 +1,0 @@
-print('a', 'b', sep='')
-print('a', 'b', sep=None)
-print('x', end='!\n')
-print(1, 2, 3, sep=' -> ', end='\n\n')
-print('done')

@@ -1,7 +1,0 @@
-print(list(range(5)), list(range(2, 8)), list(range(10, 0, -3)), list(range(0)))
-r = range(1, 20, 4)
-print(len(r), r[0], r[-1], r[1:3], 5 in r, 6 in r, r.index(9), list(reversed(r)))
-print(range(3) == range(0, 3), range(5))
-s = slice(1, 5, 2)
-print([0, 1, 2, 3, 4, 5, 6][s], s.start, s.stop, s.step)
-print('abcdef'[slice(None, None, -1)], [1, 2, 3][-10:10])

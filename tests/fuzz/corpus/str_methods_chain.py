@@ -1,2 +1,0 @@
-s = '  Hello, World!  '
-print(s.strip().lower().replace('world', 'kiln').split(', '), '|'.join(s.split()), s.strip('! ').upper())
