@@ -512,6 +512,11 @@ static KN_FUNV(bi_import_obj, 1, 5, bi_import);
 
 static kn_obj bi_format(size_t n, const kn_obj *args) {
     kn_vstr_t v;
+    if (n > 1 && !KN_IS_STR(args[1])) {
+        /* CPython names None itself here, and other values by their type. */
+        kn_raise_fmt(&kn_type_TypeError, "format() argument 2 must be str, not %s",
+                     args[1] == kn_none ? "None" : kn_type_cname(args[1]));
+    }
     kn_vstr_init(&v, 16);
     kn_str_format_spec(&v, args[0], n > 1 ? args[1] : KN_NULL);
     return kn_vstr_to_str(&v);
