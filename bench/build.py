@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -20,6 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from kiln.boards import DEFAULT_BOARD  # noqa: E402
+from kiln.build import copy_checkout  # noqa: E402
 
 NOOP_TARGET_S = 0.5
 
@@ -38,7 +38,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         tree = Path(scratch) / "kiln"
-        shutil.copytree(ROOT, tree, ignore=shutil.ignore_patterns("build", "dist", ".venv", "node_modules", ".git"))
+        copy_checkout(tree)
         cmd = [sys.executable, "-m", "SCons", "-Q", f"BOARD={args.board}"]
         clean = timed(cmd, tree)
         noop = sorted(timed(cmd, tree) for _ in range(args.repeat))[args.repeat // 2]

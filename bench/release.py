@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from kiln.boards import default_board, list_board_ids, load_board  # noqa: E402
+from kiln.build import copy_checkout  # noqa: E402
 from kiln.toolchains import for_core  # noqa: E402
 
 GOAL = 1.5
@@ -34,7 +35,7 @@ def main() -> None:
     ports = sorted({port for port, _ in list_board_ids() if port != "unix"})
     with tempfile.TemporaryDirectory() as scratch:
         tree = Path(scratch) / "kiln"
-        shutil.copytree(ROOT, tree, ignore=shutil.ignore_patterns("build", "dist", ".venv", "node_modules", ".git"))
+        copy_checkout(tree)
         print(f"{'port':<6} {'boards':>6} {'one board':>10} {'all boards':>11} {'ratio':>6}  (goal <= {GOAL}x, "
               f"{os.cpu_count()} cores)")
         for port in ports:

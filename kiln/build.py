@@ -62,3 +62,13 @@ def run_scons(board_ids: list[str], variant: str = "", jobs: int | None = None, 
     # One lock for all boards: every build shares the checkout's .sconsign.dblite.
     with _build_lock("scons"):
         return subprocess.run(cmd, cwd=cwd, env=env, text=True, capture_output=quiet)
+
+
+def copy_checkout(destination: Path) -> Path:
+    """A copy of the work tree without build outputs, installs or git data (tests and benchmarks
+    build in such copies so the checkout's own build/ is left alone)."""
+    import shutil
+
+    shutil.copytree(ROOT, destination, ignore=shutil.ignore_patterns(
+        "build", "dist", ".venv", "node_modules", ".git", "__pycache__", ".pytest_cache", ".ruff_cache"))
+    return destination

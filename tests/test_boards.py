@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from kiln.boards import ROOT, BoardError, all_boards, list_board_ids, load_board, load_board_file
+from kiln.build import copy_checkout
 
 GOOD_BOARD = """\
 mcu = "stm32f405rg"
@@ -188,7 +189,7 @@ def test_unknown_board_lists_known_ones() -> None:
 def test_build_stops_before_compiling_on_a_bad_board(tmp_path: Path) -> None:
     """scons exits with the validation error and compiles nothing."""
     tree = tmp_path / "tree"
-    shutil.copytree(ROOT, tree, ignore=shutil.ignore_patterns("build", ".venv", "node_modules", ".git", "dist"))
+    copy_checkout(tree)
     board_file = tree / "ports/stm32/boards/NETDUINO_PLUS_2/board.toml"
     board_file.write_text(board_file.read_text().replace("baud = 115200", "baud = 7"))
     result = subprocess.run([sys.executable, "-m", "SCons", "-Q", "BOARD=NETDUINO_PLUS_2"], cwd=tree,

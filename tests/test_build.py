@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -13,16 +12,11 @@ from pathlib import Path
 import pytest
 
 from kiln.boards import DEFAULT_BOARD
+from kiln.build import copy_checkout
 
 ROOT = Path(__file__).resolve().parent.parent
 IMAGES = ("firmware.elf", "firmware.bin", "firmware.hex", "firmware.dfu", "firmware.uf2")
 BUILT_LINE = re.compile(r"^(CC|AS|LINK|RENDER|BIN|HEX|DFU|UF2|SIZE)\s+(\S+)", re.M)
-
-
-def copy_tree(destination: Path) -> Path:
-    shutil.copytree(ROOT, destination, ignore=shutil.ignore_patterns(
-        "build", "dist", ".venv", "node_modules", ".git", "__pycache__", ".pytest_cache", ".ruff_cache"))
-    return destination
 
 
 def scons(tree: Path, *args: str) -> str:
@@ -44,13 +38,13 @@ def digests(tree: Path, board: str) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    tree = copy_tree(tmp_path_factory.mktemp("a") / "kiln-checkout-one")
+    tree = copy_checkout(tmp_path_factory.mktemp("a") / "kiln-checkout-one")
     scons(tree, f"BOARD={DEFAULT_BOARD}")
     return tree
 
 
 def test_two_checkouts_give_identical_images(tree: Path, tmp_path: Path) -> None:
-    other = copy_tree(tmp_path / "a-much-longer-path" / "second-checkout")
+    other = copy_checkout(tmp_path / "a-much-longer-path" / "second-checkout")
     scons(other, f"BOARD={DEFAULT_BOARD}", "-j1")  # different path and job count
     assert digests(tree, DEFAULT_BOARD) == digests(other, DEFAULT_BOARD)
 
@@ -87,7 +81,7 @@ def test_board_file_change_rebuilds_exactly_its_dependents(tree: Path) -> None:
 
 
 def test_region_overflow_fails_naming_region(tmp_path: Path) -> None:
-    tree = copy_tree(tmp_path / "overflow")
+    tree = copy_checkout(tmp_path / "overflow")
     mcu = tree / "ports/stm32/mcu/stm32f405rg.toml"
     mcu.write_text(mcu.read_text().replace('length = "1M"', 'length = "1K"'))
     env = dict(os.environ, SOURCE_DATE_EPOCH="0")

@@ -15,15 +15,10 @@ from pathlib import Path
 import pytest
 
 from kiln.boards import DEFAULT_BOARD
+from kiln.build import copy_checkout
 
 ROOT = Path(__file__).resolve().parent.parent
 IMAGES = ("firmware.bin", "firmware.hex", "firmware.dfu", "firmware.uf2")
-
-
-def copy_tree(destination: Path) -> Path:
-    shutil.copytree(ROOT, destination, ignore=shutil.ignore_patterns(
-        "build", "dist", ".venv", "node_modules", ".git", "__pycache__", ".pytest_cache", ".ruff_cache"))
-    return destination
 
 
 def scons(tree: Path, *args: str, env: dict[str, str] | None = None) -> str:
@@ -42,7 +37,7 @@ def free_port() -> int:
 
 @pytest.fixture(scope="module")
 def local_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    tree = copy_tree(tmp_path_factory.mktemp("local") / "kiln")
+    tree = copy_checkout(tmp_path_factory.mktemp("local") / "kiln")
     scons(tree)
     return tree / "build" / DEFAULT_BOARD
 
@@ -74,7 +69,7 @@ def test_distcc_build_is_byte_identical(local_build: Path, tmp_path: Path) -> No
             except OSError:
                 assert time.monotonic() < deadline, "distccd did not start listening"
                 time.sleep(0.05)
-        tree = copy_tree(tmp_path / "distributed")
+        tree = copy_checkout(tmp_path / "distributed")
         # No silent local fallback: every compile must go to the distcc host or the build fails.
         output = scons(tree, f"--distcc=127.0.0.1:{port}/2", env={"DISTCC_FALLBACK": "0",
                                                                   "DISTCC_SKIP_LOCAL_RETRY": "1",
@@ -93,9 +88,9 @@ def test_distcc_build_is_byte_identical(local_build: Path, tmp_path: Path) -> No
 def test_ccache_second_build_hits_and_matches(local_build: Path, tmp_path: Path) -> None:
     assert shutil.which("ccache"), "ccache is not installed (./kilnw setup installs it)"
     cache = {"CCACHE_DIR": str(tmp_path / "ccache")}
-    first = copy_tree(tmp_path / "one")
+    first = copy_checkout(tmp_path / "one")
     scons(first, "--ccache", env=cache)
-    second = copy_tree(tmp_path / "two")
+    second = copy_checkout(tmp_path / "two")
     scons(second, "--ccache", env=cache)
     stats = subprocess.run(["ccache", "--print-stats"], env=dict(os.environ, **cache), capture_output=True,
                            text=True, check=True).stdout

@@ -7,12 +7,13 @@ import hashlib
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from kiln.build import copy_checkout
 
 ROOT = Path(__file__).resolve().parent.parent
 BOARDS = "NETDUINO_PLUS_2,NUCLEO_F411RE,ESP32_GENERIC_C3"
@@ -25,8 +26,7 @@ GIT_ENV = {
 
 def checkout(destination: Path) -> Path:
     """A copy of the work tree as a one-commit git repository (same commit id wherever it lives)."""
-    shutil.copytree(ROOT, destination, ignore=shutil.ignore_patterns(
-        "build", "dist", ".venv", "node_modules", ".git", "__pycache__", ".pytest_cache", ".ruff_cache"))
+    copy_checkout(destination)
     env = dict(os.environ, **GIT_ENV)
     for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "snapshot"],
                  ["tag", "v1.2.3"]):
