@@ -1,4 +1,5 @@
 /* gc.c: conservative mark-sweep collector over the fixed heap region the port hands over. */
+#include <stdio.h>
 #include <string.h>
 
 #include "state.h"
@@ -213,23 +214,44 @@ static size_t find_run(size_t from, size_t to, size_t nb) {
     return SIZE_MAX;
 }
 
+/* Highest run of nb free blocks in [from, to). */
+static size_t find_run_down(size_t from, size_t to, size_t nb) {
+    uint8_t *t = kn_st.gc_table;
+    size_t run = 0;
+    for (size_t b = to; b > from; b--) {
+        if (t[b - 1] != B_FREE) {
+            run = 0;
+            continue;
+        }
+        if (++run == nb) return b - 1;
+    }
+    return SIZE_MAX;
+}
+
+/* Allocations of at least this many blocks (dict tables, list arrays, big buffers) are placed from
+ * the top of the heap down, small objects from the bottom up. Without the split, the small keys made
+ * while a dict grows land in the holes its old tables leave, and the free space ends up as many
+ * holes none of which fits the next table (a 1000-entry dict failed with 57 KB of 96 KB free). */
+#define KN_LARGE_BLOCKS 32u
+
 /*
- * First-fit from the lowest free block (gc_hint: no block below it is free). Next-fit spread the
- * survivors of a loop (e.g. the keys of a growing dict) across the whole heap between collections,
- * leaving only small holes and no room for one large table; first-fit packs them at the bottom.
+ * Small objects: first-fit from the lowest free block (gc_hint: no block below it is free). Next-fit
+ * spread the survivors of a loop (e.g. the keys of a growing dict) across the whole heap between
+ * collections, leaving only small holes and no room for one large table; first-fit packs them at the
+ * bottom.
  */
 static void *try_alloc(size_t nb, bool atomic) {
     size_t total = kn_st.gc_blocks;
     size_t hint = kn_st.gc_hint < total ? kn_st.gc_hint : 0;
-    size_t start = find_run(hint, total, nb);
+    size_t start = nb >= KN_LARGE_BLOCKS ? find_run_down(hint, total, nb) : find_run(hint, total, nb);
     if (start == SIZE_MAX) return NULL;
     uint8_t *t = kn_st.gc_table;
     t[start] = (uint8_t)(B_HEAD | (atomic ? B_ATOMIC : 0));
     for (size_t i = start + 1; i < start + nb; i++) t[i] = B_TAIL;
-    /* One block goes to the first free one: none is left below start + 1. (Advancing only when
+    /* The hint moves to the first free block when this allocation covered it. (Advancing only when
      * start == hint left a stale hint, e.g. after an in-place realloc took the hint block, and
      * every later small allocation rescanned all that was allocated since: quadratic.) */
-    if (start == hint || nb == 1) {
+    if (hint >= start && hint < start + nb) {
         size_t h = start + nb;
         while (h < total && t[h] != B_FREE) h++;
         kn_st.gc_hint = h;
@@ -329,6 +351,28 @@ void *kn_realloc(void *p, size_t old, size_t n) {
         kn_st.gc_alloc_since += want - have;
         return p;
     }
+    /* Slide down into free blocks before it (plus the free ones after): keeps a growing table where
+     * it is instead of needing a second run of the new size. */
+    size_t s = b;
+    while (s > 0 && t[s - 1] == B_FREE) s--;
+    if (kn_st.gc_lock == 0 && e - s >= want) {
+        size_t ns = e - want; /* as high as possible: large blocks live at the top */
+        void *q = kn_st.gc_pool + ns * KN_BLOCK;
+        memmove(q, p, have * KN_BLOCK);
+        memset((uint8_t *)q + have * KN_BLOCK, 0, (want - have) * KN_BLOCK);
+        memset(t + b, B_FREE, have);
+        t[ns] = (uint8_t)(B_HEAD | (atomic ? B_ATOMIC : 0));
+        for (size_t i = ns + 1; i < ns + want; i++) t[i] = B_TAIL;
+        size_t h = kn_st.gc_hint;
+        if (h >= ns && h < ns + want) {
+            h = ns + want;
+            while (h < kn_st.gc_blocks && t[h] != B_FREE) h++;
+        }
+        if (b < ns && b < h) h = b; /* blocks freed below the hint */
+        kn_st.gc_hint = h;
+        kn_st.gc_alloc_since += want - have;
+        return q;
+    }
     void *q = alloc(n, atomic);
     memcpy(q, p, old < n ? old : n);
     kn_free(p);
@@ -352,4 +396,34 @@ void kn_gc_info(size_t *total, size_t *used, size_t *free_, size_t *max_free) {
     *used = u * KN_BLOCK;
     *free_ = f * KN_BLOCK;
     *max_free = best * KN_BLOCK;
+}
+
+/* micropython.mem_info(1): the block map, 64 blocks a line: '.' free, 'h' object, 'a' object
+ * without pointers, '=' continuation; runs of all-free lines are folded. */
+void kn_gc_dump(kn_print_t *p) {
+    const size_t per_line = 64;
+    size_t folded = 0;
+    for (size_t line = 0; line < kn_st.gc_blocks; line += per_line) {
+        size_t end = line + per_line < kn_st.gc_blocks ? line + per_line : kn_st.gc_blocks;
+        char buf[64];
+        bool all_free = true;
+        for (size_t b = line; b < end; b++) {
+            uint8_t v = kn_st.gc_table[b];
+            char c = v == B_FREE ? '.' : (v & B_KIND) == B_TAIL ? '=' : (v & B_ATOMIC) ? 'a' : 'h';
+            if (c != '.') all_free = false;
+            buf[b - line] = c;
+        }
+        if (all_free && end - line == per_line) {
+            folded++;
+            continue;
+        }
+        if (folded > 0) kn_printf(p, "       (%u lines all free)\n", (unsigned)folded);
+        folded = 0;
+        char addr[12];
+        snprintf(addr, sizeof addr, "%06x: ", (unsigned)(line * KN_BLOCK));
+        p->write(p->ctx, addr, strlen(addr));
+        p->write(p->ctx, buf, end - line);
+        kn_printf(p, "\n");
+    }
+    if (folded > 0) kn_printf(p, "       (%u lines all free)\n", (unsigned)folded);
 }

@@ -19,16 +19,20 @@ static bool is_ascii(const char *s, size_t n) {
     return true;
 }
 
-static kn_obj strlike_new(const kn_type_t *t, const char *s, size_t n) {
-    kn_str_t *o = kn_alloc_atomic(sizeof(kn_str_t) + n + 1);
+kn_obj kn_strlike_init(kn_str_t *o, const kn_type_t *t, size_t n) {
     char *d = (char *)(o + 1);
-    o->base.type = t;
-    if (s != NULL) memcpy(d, s, n);
     d[n] = 0;
+    o->base.type = t;
     o->data = d;
     o->len_flags = (uint32_t)n | (t == &kn_type_str && is_ascii(d, n) ? KN_STR_ASCII : 0);
     o->hash = kn_hash_bytes(d, n);
     return KN_OBJ(o);
+}
+
+static kn_obj strlike_new(const kn_type_t *t, const char *s, size_t n) {
+    kn_str_t *o = kn_alloc_atomic(sizeof(kn_str_t) + n + 1);
+    if (s != NULL) memcpy(o + 1, s, n);
+    return kn_strlike_init(o, t, n);
 }
 
 kn_obj kn_str_new(const char *s, size_t n) {

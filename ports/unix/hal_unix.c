@@ -18,6 +18,7 @@
 #endif
 
 static char heap[KILN_UNIX_HEAP_SIZE] __attribute__((aligned(64)));
+static size_t heap_len = sizeof heap; /* -X heapsize=N shrinks it to reproduce small boards */
 static char outbuf[8192];
 static size_t outlen;
 static struct termios saved_tio;
@@ -134,7 +135,13 @@ uint32_t hal_cpu_hz(void) {
 
 void hal_heap_region(void **start, size_t *len) {
     *start = heap;
-    *len = sizeof heap;
+    *len = heap_len;
+}
+
+bool hal_unix_set_heap_size(size_t n) {
+    if (n < 16u * 1024u || n > sizeof heap) return false;
+    heap_len = n;
+    return true;
 }
 
 void hal_reset(void) {

@@ -1,5 +1,6 @@
 /* main.c: the host entry point: `kiln-unix file.py [args]` runs a script, `-c code` runs a string, no argument starts the REPL. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -71,8 +72,40 @@ static int __attribute__((noinline)) run_main(int argc, char **argv, char *stack
     return kn_exec_source(kn_str_data(src), kn_str_len(src), kn_str_new_c(script), KN_MODE_FILE, kn_st.main_globals) & 0xff;
 }
 
+/* Parses "N", "Nk" or "Nm" (bytes); 0 when malformed. */
+static size_t parse_size(const char *s) {
+    char *end;
+    unsigned long long n = strtoull(s, &end, 10);
+    if (end == s) return 0;
+    if (*end == 'k' || *end == 'K') n *= 1024u, end++;
+    else if (*end == 'm' || *end == 'M') n *= 1024u * 1024u, end++;
+    return *end == 0 ? (size_t)n : 0;
+}
+
+/* Consumes leading "-X heapsize=N" options (MicroPython's spelling); returns how many argv words. */
+static int parse_options(int argc, char **argv) {
+    int i = 1;
+    while (i + 1 < argc && strcmp(argv[i], "-X") == 0) {
+        const char *opt = argv[i + 1];
+        if (strncmp(opt, "heapsize=", 9) != 0) {
+            fprintf(stderr, "kiln-unix: unknown -X option '%s' (known: heapsize=N[k|m])\n", opt);
+            exit(2);
+        }
+        if (!hal_unix_set_heap_size(parse_size(opt + 9))) {
+            fprintf(stderr, "kiln-unix: -X heapsize: '%s' is not a size between 16k and the %s\n", opt + 9,
+                    "built-in heap (KILN_UNIX_HEAP_SIZE)");
+            exit(2);
+        }
+        i += 2;
+    }
+    return i - 1;
+}
+
 int main(int argc, char **argv) {
     char base;
+    int skip = parse_options(argc, argv);
+    argc -= skip;
+    argv += skip;
     hal_init();
     if (argc > 1) {
         int rc = run_main(argc, argv, &base);
