@@ -355,7 +355,9 @@ static kn_obj bi_round(size_t n, const kn_obj *args) {
     kn_int_t d = kn_get_int(nd);
     if (isnan(f) || isinf(f) || d > 300) return kn_float_new(f);
     if (d < 0) {
-        double m = pow(10.0, (double)-d);
+        if (d < -308) return kn_float_new(f * (kn_float_t)0); /* 10**-d overflows: CPython gives (signed) 0.0 */
+        double m = 1;
+        for (kn_int_t k = d; k < 0; k++) m *= 10; /* exact up to 1e22, as pow would be; no libm pow linked */
         double y = (double)f / m;
         double r = floor(y);
         double diff = y - r;
