@@ -2,6 +2,7 @@
 #ifndef KILN_HAL_H
 #define KILN_HAL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -34,5 +35,10 @@ void hal_reset(void) __attribute__((noreturn));
 
 /* Ends an emulated run with an exit code (semihosting or emulator hook); resets on hardware. */
 void hal_exit(int code) __attribute__((noreturn));
+
+/* True when sys.exit() at the REPL prompt ends the run through hal_exit (a board running in its
+   emulator, where tests read the exit code); false: it soft-resets, as on MicroPython boards. A port
+   function rather than a build flag, so the core compiles the same for emulated and real boards. */
+bool hal_exit_ends_run(void);
 
 #endif

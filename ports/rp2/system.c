@@ -76,6 +76,14 @@ void hal_reset(void) {
     rp2_reset_with_reason(0u, 0u, 0u);
 }
 
+bool hal_exit_ends_run(void) {
+#ifdef KILN_EMULATOR
+    return true;
+#else
+    return false;
+#endif
+}
+
 /* No semihosting in rp2040js: the exit code rides the watchdog reset (see ports/rp2/README.md). */
 void hal_exit(int code) {
     rp2_reset_with_reason(KILN_RP2_SCRATCH_EXIT, (uint32_t)code, 0u);

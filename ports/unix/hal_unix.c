@@ -149,6 +149,10 @@ void hal_reset(void) {
     exit(0);
 }
 
+bool hal_exit_ends_run(void) {
+    return true; /* the host process itself is the "emulator": sys.exit(n) exits with n */
+}
+
 void hal_exit(int code) {
     restore_terminal();
     exit(code);
