@@ -569,7 +569,7 @@ static const kn_method_t builtin_table[] = {
     B(EOFError, kn_type_EOFError), B(ImportError, kn_type_ImportError),
     B(ModuleNotFoundError, kn_type_ModuleNotFoundError), B(LookupError, kn_type_LookupError),
     B(IndexError, kn_type_IndexError), B(KeyError, kn_type_KeyError), B(MemoryError, kn_type_MemoryError),
-    B(NameError, kn_type_NameError), B(UnboundLocalError, kn_type_UnboundLocalError), B(OSError, kn_type_OSError),
+    B(NameError, kn_type_NameError), B(UnboundLocalError, kn_type_UnboundLocalError), B(OSError, kn_type_OSError), B(TimeoutError, kn_type_TimeoutError),
     B(FileNotFoundError, kn_type_FileNotFoundError), B(RuntimeError, kn_type_RuntimeError),
     B(NotImplementedError, kn_type_NotImplementedError), B(RecursionError, kn_type_RecursionError),
     B(SyntaxError, kn_type_SyntaxError), B(IndentationError, kn_type_IndentationError),

@@ -24,6 +24,10 @@ uint32_t hal_ticks_us(void);
 void hal_delay_ms(uint32_t ms);
 void hal_delay_us(uint32_t us);
 
+/* Optional (weak; without it select.poll naps 1 ms at a time): sleeps until something may have
+   happened (a console byte arrived, an interrupt fired: WFI on a board) or max_ms pass. May return early. */
+void hal_wait_event(uint32_t max_ms) __attribute__((weak));
+
 /* The core clock the port actually reached (may be lower than KILN_CPU_HZ after a fallback). */
 uint32_t hal_cpu_hz(void);
 

@@ -192,7 +192,7 @@ extern const kn_type_t kn_type_BaseException, kn_type_Exception, kn_type_SystemE
     kn_type_UnboundLocalError, kn_type_OSError, kn_type_RuntimeError, kn_type_NotImplementedError,
     kn_type_RecursionError, kn_type_SyntaxError, kn_type_IndentationError, kn_type_TypeError, kn_type_ValueError,
     kn_type_UnicodeError, kn_type_StopAsyncIteration, kn_type_FloatingPointError, kn_type_ModuleNotFoundError,
-    kn_type_TabError, kn_type_FileNotFoundError, kn_type_Warning, kn_type_UserWarning, kn_type_DeprecationWarning,
+    kn_type_TabError, kn_type_FileNotFoundError, kn_type_TimeoutError, kn_type_Warning, kn_type_UserWarning, kn_type_DeprecationWarning,
     kn_type_LookupError;
 
 /* Interned names: KN_Q(name) is the static interned string "name". */

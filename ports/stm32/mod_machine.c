@@ -575,6 +575,8 @@ static const char machine_src_uart[] =
     "        return len(b) if b else None\n"
     "    def any(self):\n"
     "        return _uart_any(self._id)\n"
+    "    def ioctl(self, req, arg):\n"  /* select.poll / asyncio streams: 3 = which of POLLIN|POLLOUT are ready */
+    "        return (arg & 4) | (1 if arg & 1 and _uart_any(self._id) else 0) if req == 3 else -1\n"
     "    def __repr__(self):\n"
     "        return 'UART(%d, baudrate=%d)' % (self._id, self.baudrate)\n"
     ;

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
@@ -123,6 +124,23 @@ void hal_delay_us(uint32_t us) {
 
 void hal_delay_ms(uint32_t ms) {
     hal_delay_us(ms * 1000u);
+}
+
+/* select.poll's idle: sleeps in poll(2) until stdin has bytes or max_ms pass. Stdin at EOF (or
+   /dev/null) reads as ready forever, so then it just sleeps. */
+void hal_wait_event(uint32_t max_ms) {
+    hal_unix_flush();
+    uint64_t start = elapsed_us();
+    if (!stdin_eof) {
+        struct pollfd p = {0, POLLIN, 0};
+        int r = poll(&p, 1, (int)max_ms);
+        if (r <= 0) return;
+        int avail = 0;
+        if (ioctl(0, FIONREAD, &avail) == 0 && avail > 0) return;
+        if (!(p.revents & (POLLHUP | POLLIN))) return;
+    }
+    uint64_t spent = elapsed_us() - start;
+    if (spent < (uint64_t)max_ms * 1000u) hal_delay_us((uint32_t)((uint64_t)max_ms * 1000u - spent));
 }
 
 uint32_t hal_cpu_hz(void) {

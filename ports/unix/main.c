@@ -42,6 +42,37 @@ static void err_write(const char *s, size_t n) {
     }
 }
 
+/* sys.path after '' and /lib: each KILNPATH entry, then the repo's lib/ (the binary is build/<BOARD>/kiln-unix),
+   so asyncio and the other Python packages under lib/ import on the host without being frozen. */
+static void add_lib_paths(void) {
+    const char *env = getenv("KILNPATH");
+    while (env != NULL && *env != '\0') {
+        const char *colon = strchr(env, ':');
+        size_t n = colon ? (size_t)(colon - env) : strlen(env);
+        if (n > 0) kn_list_append(kn_st.sys_path, kn_str_new(env, n));
+        env = colon ? colon + 1 : NULL;
+    }
+    char exe[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0) return;
+    exe[n] = '\0';
+    for (int up = 0; up < 3; up++) {
+        char *slash = strrchr(exe, '/');
+        if (slash == NULL) return;
+        *slash = '\0';
+    }
+    size_t len = strlen(exe);
+    if (len + 5 >= sizeof exe) return;
+    memcpy(exe + len, "/lib", 5);
+    if (access(exe, F_OK) == 0) kn_list_append(kn_st.sys_path, kn_str_new_c(exe));
+}
+
+/* Runs after every kn_init in the REPL (boot and soft reset). */
+void kn_port_init(bool raw_repl) {
+    (void)raw_repl;
+    add_lib_paths();
+}
+
 static int __attribute__((noinline)) run_main(int argc, char **argv, char *stack_base) {
     void *heap;
     size_t len;
@@ -56,6 +87,7 @@ static int __attribute__((noinline)) run_main(int argc, char **argv, char *stack
         first = 2;
     }
     for (int i = first; i < argc; i++) kn_list_append(kn_st.sys_argv, kn_str_new_c(argv[i]));
+    add_lib_paths();
     kn_list_t *path = KN_PTR(kn_st.sys_path);
     if (code != NULL) {
         return kn_exec_source(code, strlen(code), KN_Q(lt_string), KN_MODE_FILE, kn_st.main_globals) & 0xff;
