@@ -182,10 +182,11 @@ static void check_timers(selftest_t *t) {
         out_kv("counted", counted);
         out_kv("ms", elapsed);
         out_kv("per_ms", per_ms);
-        /* The millisecond count can only fall behind under QEMU (a host stall drops SysTick interrupts), so the
-           counter may look fast, never slow: a wrong prescaler or clock shows as a factor of 2 or more. */
+        /* The millisecond count can only fall behind under QEMU (a host stall drops SysTick interrupts; a loaded
+           CI host dropped over half of them), so the counter may look fast, never slow: only a lower bound holds.
+           The prescaler itself is checked exactly against the clock (PSC+1)*(ARR+1) by the test. */
         result(t, err == STM32_OK && dier == 1u && (cr1_after & 1u) == 0u && (timer.arr + 1u) == per_ms &&
-                      counted >= per_ms * (elapsed - 1u) * 9u / 10u && counted <= per_ms * (elapsed + 1u) * 19u / 10u);
+                      counted >= per_ms * (elapsed - 1u) * 9u / 10u);
     }
 }
 
