@@ -265,13 +265,55 @@ static void soft_reset_message(void) {
     out("MPY: soft reboot\r\n");
 }
 
+/* Console input buffers. Their growth may meet a full heap: then the text is dropped but the input
+ * is still read to its end, and MemoryError is reported in its place, so a host tool's protocol stays
+ * in step instead of an uncaught exception stopping the board. */
+static bool buf_init(kn_vstr_t *v, size_t cap) {
+    kn_nlr_t h;
+    if (KN_TRY(&h)) {
+        kn_vstr_init(v, cap);
+        kn_nlr_pop(&h);
+        return true;
+    }
+    v->buf = NULL;
+    v->len = v->cap = 0;
+    return false;
+}
+
+static bool buf_addc(kn_vstr_t *v, char c) {
+    if (v->buf == NULL) return false;
+    if (v->len < v->cap) {
+        v->buf[v->len++] = c;
+        return true;
+    }
+    kn_nlr_t h;
+    if (KN_TRY(&h)) {
+        kn_vstr_addc(v, c);
+        kn_nlr_pop(&h);
+        return true;
+    }
+    return false;
+}
+
+static bool buf_add(kn_vstr_t *v, const char *text, size_t n) {
+    bool ok = true;
+    for (size_t i = 0; i < n && ok; i++) ok = buf_addc(v, text[i]);
+    return ok;
+}
+
+/* Runs a complete console input, or reports that it did not fit in the heap. */
+static kn_obj run_input(const kn_vstr_t *code, bool fits) {
+    if (!fits) return kn_st.memory_error;
+    return kn_exec_protected(code->buf, code->len, KN_Q(lt_stdin), KN_MODE_FILE, kn_st.main_globals);
+}
+
 /* Raw REPL: returns when the host asks for the friendly REPL (true) or a soft reset (false). */
 static int raw_repl(void) {
     out("raw REPL; CTRL-B to exit\r\n");
     for (;;) {
         out(">");
         kn_vstr_t code;
-        kn_vstr_init(&code, 256);
+        bool fits = buf_init(&code, 256);
         bool raw_paste = false;
         for (;;) {
             int c = kn_console_getc();
@@ -279,6 +321,7 @@ static int raw_repl(void) {
             if (c == CH_CTRL_A) {
                 /* stay in raw REPL: discard and re-prompt */
                 code.len = 0;
+                fits = code.buf != NULL || buf_init(&code, 256);
                 out("\r\nraw REPL; CTRL-B to exit\r\n>");
                 continue;
             }
@@ -288,25 +331,26 @@ static int raw_repl(void) {
             }
             if (c == CH_CTRL_C) {
                 code.len = 0;
+                fits = code.buf != NULL || buf_init(&code, 256);
                 continue;
             }
             if (c == CH_CTRL_D) {
-                if (code.len == 0) return RL_CTRL_D;
+                if (code.len == 0 && fits) return RL_CTRL_D;
                 break;
             }
-            if (c == CH_CTRL_E && code.len == 0) {
+            if (c == CH_CTRL_E && code.len == 0 && fits) {
                 int c2 = kn_console_getc();
                 int c3 = c2 == 'A' ? kn_console_getc() : -1;
                 if (c2 == 'A' && c3 == CH_CTRL_A) {
                     raw_paste = true;
                     break;
                 }
-                kn_vstr_addc(&code, (char)c);
-                if (c2 >= 0) kn_vstr_addc(&code, (char)c2);
-                if (c3 >= 0) kn_vstr_addc(&code, (char)c3);
+                fits = fits && buf_addc(&code, (char)c);
+                if (c2 >= 0) fits = fits && buf_addc(&code, (char)c2);
+                if (c3 >= 0) fits = fits && buf_addc(&code, (char)c3);
                 continue;
             }
-            kn_vstr_addc(&code, (char)c);
+            fits = fits && buf_addc(&code, (char)c);
         }
         if (raw_paste) {
             /* Raw-paste: "R\x01" + window size, then flow control with \x01 per window consumed. */
@@ -317,7 +361,7 @@ static int raw_repl(void) {
                 int c = kn_console_getc();
                 if (c < 0) return RL_EOF;
                 if (c == CH_CTRL_D) break;
-                kn_vstr_addc(&code, (char)c);
+                fits = fits && buf_addc(&code, (char)c);
                 if (++since == KILN_RAW_PASTE_WINDOW) {
                     since = 0;
                     hal_stdout_write("\x01", 1);
@@ -328,7 +372,7 @@ static int raw_repl(void) {
             out("OK");
         }
         /* stdout, \x04, error output, \x04 */
-        kn_obj exc = kn_exec_protected(code.buf, code.len, KN_Q(lt_stdin), KN_MODE_FILE, kn_st.main_globals);
+        kn_obj exc = run_input(&code, fits);
         hal_stdout_write("\x04", 1);
         if (exc != KN_NULL && !(kn_isinstance(exc, &kn_type_SystemExit) && kn_exc_value(exc) == kn_none)) {
             kn_handle_uncaught(exc);
@@ -341,7 +385,7 @@ static int raw_repl(void) {
 static void paste_mode(void) {
     out("\r\npaste mode; Ctrl-C to cancel, Ctrl-D to finish\r\n=== ");
     kn_vstr_t code;
-    kn_vstr_init(&code, 256);
+    bool fits = buf_init(&code, 256);
     for (;;) {
         int c = kn_console_getc();
         if (c < 0 || c == CH_CTRL_D) {
@@ -353,15 +397,16 @@ static void paste_mode(void) {
             return;
         }
         if (c == '\r' || c == '\n') {
-            kn_vstr_addc(&code, '\n');
+            fits = fits && buf_addc(&code, '\n');
             out("\r\n=== ");
             continue;
         }
-        kn_vstr_addc(&code, (char)c);
+        fits = fits && buf_addc(&code, (char)c);
         char ch = (char)c;
         hal_stdout_write(&ch, 1);
     }
-    run_source(code.buf, code.len, KN_MODE_FILE);
+    if (fits) run_source(code.buf, code.len, KN_MODE_FILE);
+    else kn_handle_uncaught(kn_st.memory_error);
 }
 
 /* Returns RL_CTRL_D for a soft reset, RL_EOF to stop. */
@@ -401,10 +446,10 @@ static int __attribute__((noinline)) friendly_repl(bool raw_first) {
             continue;
         }
         kn_vstr_t src;
-        kn_vstr_init(&src, 64);
-        kn_vstr_add(&src, line.buf, line.len);
+        bool fits = buf_init(&src, 64);
+        fits = fits && buf_add(&src, line.buf, line.len);
         bool cancelled = false;
-        while (needs_more(src.buf, src.len)) {
+        while (fits && needs_more(src.buf, src.len)) {
             /* auto-indent: keep the last line's indentation, one more level after ':' */
             size_t ls = src.len;
             while (ls > 0 && src.buf[ls - 1] != '\n') ls--;
@@ -422,15 +467,19 @@ static int __attribute__((noinline)) friendly_repl(bool raw_first) {
                 break;
             }
             if (r != RL_LINE) continue;
-            kn_vstr_addc(&src, '\n');
+            fits = fits && buf_addc(&src, '\n');
             /* an all-blank line ends the block */
             size_t k = 0;
             while (k < line.len && line.buf[k] == ' ') k++;
             if (k == line.len) break;
-            kn_vstr_add(&src, line.buf, line.len);
+            fits = fits && buf_add(&src, line.buf, line.len);
         }
         if (cancelled) continue;
-        kn_vstr_addc(&src, '\n');
+        fits = fits && buf_addc(&src, '\n');
+        if (!fits) {
+            kn_handle_uncaught(kn_st.memory_error);
+            continue;
+        }
         int rc = run_source(src.buf, src.len, KN_MODE_SINGLE);
         /* In an emulator, sys.exit(n) at the prompt ends the run with exit code n (tests use it). */
         if ((rc & 0x100) && hal_exit_ends_run()) hal_exit(rc & 0xff);

@@ -282,6 +282,41 @@ def test_raw_repl_protocol(kiln: Path) -> None:
     assert proc.wait(timeout=10) == 0
 
 
+def test_raw_input_larger_than_the_heap_is_a_memory_error(kiln: Path) -> None:
+    """Code sent to the raw REPL that cannot fit in the heap is read to its end and answered with
+    MemoryError; the REPL stays in step and runs the next input (it used to stop the board)."""
+    proc = subprocess.Popen([str(kiln), "-X", "heapsize=600k"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            bufsize=0)
+    buf = b""
+
+    def read_until(marker: bytes) -> bytes:
+        nonlocal buf
+        deadline = time.monotonic() + 20
+        while marker not in buf:
+            assert time.monotonic() < deadline, buf[-300:]
+            ready, _, _ = select.select([proc.stdout], [], [], 1)
+            if ready:
+                buf += os.read(proc.stdout.fileno(), 65536)
+        head, _, buf = buf.partition(marker)
+        return head + marker
+
+    read_until(b">>> ")
+    proc.stdin.write(b"\r\x01")
+    read_until(b"raw REPL; CTRL-B to exit\r\n>")
+    big = b"x = 1\n" + b"#" * 400_000 + b"\n"  # several times the ~88 KB heap left beside the value stack
+    for i in range(0, len(big), 8192):
+        proc.stdin.write(big[i : i + 8192])
+    proc.stdin.write(b"\x04")
+    reply = read_until(b"\x04>")
+    assert reply.startswith(b"OK\x04") and b"MemoryError" in reply, reply[:200]
+    proc.stdin.write(b"print(6*7)\x04")
+    assert read_until(b"\x04>") == b"OK42\r\n\x04\x04>"
+    proc.stdin.write(b"\x02")
+    read_until(b">>> ")
+    proc.stdin.close()
+    assert proc.wait(timeout=10) == 0
+
+
 def _bridge(kiln: Path) -> tuple[int, threading.Thread]:
     """Serves the REPL on a loopback TCP port, as pyserial's socket:// URL expects a serial line."""
     srv = socket.socket()
