@@ -280,4 +280,82 @@ static inline void soc_intc_line_on(unsigned line) {
     (void)line;
 }
 
+/* ---- Reset cause, download mode, timer-group clocks (esp_system.c, esp_timer.c, esp_wdt.c). ---- */
+#define SOC_RESET_REASON() (RTC_CNTL_RESET_STATE & RTC_CNTL_RESET_CAUSE_MASK)
+#define SOC_TIMG_T0_USE_XTAL (1u << 9)
+#define SOC_TIMG_WDT_USE_XTAL TIMG_WDT_USE_XTAL
+
+static inline void soc_force_download(void) {
+    RTC_CNTL_OPTION1 |= RTC_CNTL_FORCE_DOWNLOAD_BOOT;
+}
+
+static inline void soc_timg_clock_on(unsigned group) {
+    SYSTEM_PERIP_CLK_EN0 |= group == 0u ? SYSTEM_CLK_TIMG0 : SYSTEM_CLK_TIMG1;
+}
+
+static inline int soc_timg_clock_is_on(unsigned group) {
+    return (SYSTEM_PERIP_CLK_EN0 & (group == 0u ? SYSTEM_CLK_TIMG0 : SYSTEM_CLK_TIMG1)) != 0u;
+}
+
+/* ---- The flash filesystem path (esp_flash.c, esp_flash_iram.c). The vfs read window: 16 MMU
+   entries in the DROM half the app image never uses (its DROM segment sits in the first MiB). ---- */
+#define SOC_VFS_WINDOW_FIRST_ENTRY 48u
+#define SOC_VFS_WINDOW_VADDR (DROM_BASE + SOC_VFS_WINDOW_FIRST_ENTRY * MMU_PAGE_SIZE)
+#define SOC_SPI1_BASE 0x60002000u
+/* These run from IRAM with the flash unreadable: forced inline, no calls, no constant tables. */
+#define SOC_FLASH_INLINE static inline __attribute__((always_inline))
+
+SOC_FLASH_INLINE void soc_flash_cache_invalidate(void) {
+    EXTMEM_ICACHE_SYNC_CTRL = EXTMEM_INVALIDATE_ENA;
+    for (unsigned i = 0; i < SOC_CACHE_SPINS && (EXTMEM_ICACHE_SYNC_CTRL & EXTMEM_INVALIDATE_ENA) != 0u; i++) {
+    }
+}
+
+SOC_FLASH_INLINE void soc_flash_cache_shut(void) {
+    EXTMEM_ICACHE_CTRL1 |= EXTMEM_SHUT_IBUS | EXTMEM_SHUT_DBUS;
+}
+
+SOC_FLASH_INLINE void soc_flash_cache_reopen(void) {
+    soc_flash_cache_invalidate();
+    EXTMEM_ICACHE_CTRL1 &= ~(EXTMEM_SHUT_IBUS | EXTMEM_SHUT_DBUS);
+}
+
+SOC_FLASH_INLINE void soc_flash_mmu_set(uint32_t entry, uint32_t page) {
+    MMU_ENTRY(entry) = page & MMU_PAGE_MASK;
+}
+
+
+/* ---- I2C0 and GP-SPI2 (esp_i2c.c, esp_spi.c): bases, clock gates out of reset. ---- */
+#define I2C0_BASE 0x60013000u
+#define SPI2_BASE 0x60024000u
+
+static inline void soc_i2c0_clock_on(void) {
+    SYSTEM_PERIP_CLK_EN0 |= SYSTEM_CLK_I2C0;
+    SYSTEM_PERIP_RST_EN0 |= SYSTEM_CLK_I2C0;
+    SYSTEM_PERIP_RST_EN0 &= ~SYSTEM_CLK_I2C0;
+}
+
+static inline void soc_spi2_clock_on(void) {
+    SYSTEM_PERIP_CLK_EN0 |= SYSTEM_CLK_SPI2;
+    SYSTEM_PERIP_RST_EN0 |= SYSTEM_CLK_SPI2;
+    SYSTEM_PERIP_RST_EN0 &= ~SYSTEM_CLK_SPI2;
+}
+
+
+/* ---- LEDC (esp_pwm.c): timer CONF layout, global CONF offset, clock gate. ---- */
+#define LEDC_BASE 0x60019000u
+#define SOC_LEDC_CONF_OFFSET 0xD0u
+#define SOC_LEDC_TIMER_DIV_SHIFT 4 /* DUTY_RES 3:0, CLK_DIV 21:4 */
+#define SOC_LEDC_TIMER_RST (1u << 23)
+#define SOC_LEDC_TIMER_PARA_UP (1u << 25)
+
+static inline void soc_ledc_clock_on(void) {
+    SYSTEM_PERIP_CLK_EN0 |= SYSTEM_CLK_LEDC;
+}
+
+
+/* ---- SAR ADC (esp_adc.c): ADC1 on GPIO0..4. ---- */
+#define SARADC_BASE 0x60040000u
+#define SOC_ADC1_CHANNELS 5u
+
 #endif

@@ -58,6 +58,12 @@
 #define LP_AON_FORCE_DOWNLOAD_BOOT (1u << 30)
 #define LP_AON_HPSYS_SW_RESET (1u << 31)
 
+/* LP_CLKRST: the HP core's last reset cause (the ROM's "rst:" codes: 1 power-on, 3 software system
+   reset, 7/8 MWDT0/1 system reset, 12 software CPU reset, ...). */
+#define LP_CLKRST_BASE 0x600B0400u
+#define LP_CLKRST_RESET_CAUSE REG32(LP_CLKRST_BASE + 0x10u)
+#define LP_CLKRST_RESET_CAUSE_MASK 0x1Fu
+
 /* LP_WDT: the RTC watchdog and the super watchdog of the low-power domain. */
 #define LP_WDT_BASE 0x600B1C00u
 #define LP_WDT_CONFIG0 REG32(LP_WDT_BASE + 0x00u)
@@ -77,6 +83,22 @@
 #define TIMG_WDT_EN (1u << 31)
 #define TIMG_WDT_FLASHBOOT_EN (1u << 14)
 #define TIMG_WDT_KEY 0x50D83AA1u
+#define TIMG_WDTCONFIG1(base) REG32((base) + 0x4Cu)
+#define TIMG_WDTCONFIG2(base) REG32((base) + 0x50u)
+#define TIMG_WDT_CONF_UPDATE (1u << 22)
+#define TIMG_WDT_STG0_SHIFT 29
+#define TIMG_WDT_SYS_RESET_LENGTH_SHIFT 15
+#define TIMG_WDT_CPU_RESET_LENGTH_SHIFT 18
+#define TIMG_WDT_DIVCNT_RST (1u << 0)
+#define TIMG_WDT_PRESCALE_SHIFT 16
+/* The C6's timer groups take their timer and MWDT clocks from PCR (no USE_XTAL bits in the group). */
+#define PCR_TG_CONF(group) REG32(PCR_BASE + 0x3Cu + 0x0Cu * (group))
+#define PCR_TG_TIMER_CLK_CONF(group) REG32(PCR_BASE + 0x40u + 0x0Cu * (group))
+#define PCR_TG_WDT_CLK_CONF(group) REG32(PCR_BASE + 0x44u + 0x0Cu * (group))
+#define PCR_CONF_CLK_EN (1u << 0)
+#define PCR_CONF_RST_EN (1u << 1)
+#define PCR_TG_CLK_SEL_MASK (3u << 20) /* 0 XTAL, 1 PLL_F80M, 2 RC_FAST */
+#define PCR_TG_CLK_EN (1u << 22)
 
 /* SYSTIMER: 52-bit counter at 16 MHz from XTAL, the C3's register layout at a new base. */
 #define SYSTIMER_BASE 0x6000A000u
@@ -97,6 +119,9 @@
 #define INTMTX_SOURCES 77u
 #define INTMTX_SOURCE_UART0 43u
 #define INTMTX_SOURCE_UART1 44u
+#define INTMTX_SOURCE_GPIO 30u
+#define INTMTX_SOURCE_TG0_T0 51u
+#define INTMTX_SOURCE_TG1_T0 54u
 #define PLIC_MX_BASE 0x20001000u
 #define INTMTX_CPU_INT_ENABLE REG32(PLIC_MX_BASE + 0x00u)
 #define INTMTX_CPU_INT_TYPE REG32(PLIC_MX_BASE + 0x04u)
@@ -113,6 +138,8 @@
 #define MMU_PAGE_SIZE 0x10000u
 #define MMU_VALID (1u << 9)
 #define MMU_PAGE_MASK 0x1FFu
+/* SPI1 (SPI_MEM_1): user-defined commands to the flash chip, the C3's register layout at a new base. */
+#define SPI1_BASE 0x60003000u
 #define IROM_BASE 0x42000000u
 #define DROM_BASE 0x42800000u
 #define EXTMEM_WINDOW_SIZE 0x00800000u
@@ -243,5 +270,115 @@ static inline void soc_intc_line_on(unsigned line) {
     uint32_t bit = 1u << line;
     __asm__ volatile("csrs mie, %0" ::"r"(bit));
 }
+
+/* ---- Reset cause, download mode, timer-group clocks (esp_system.c, esp_timer.c, esp_wdt.c). ---- */
+#define SOC_RESET_REASON() (LP_CLKRST_RESET_CAUSE & LP_CLKRST_RESET_CAUSE_MASK)
+#define SOC_TIMG_T0_USE_XTAL 0u  /* the group clock is chosen in PCR (soc_timg_clock_on) */
+#define SOC_TIMG_WDT_USE_XTAL 0u
+
+static inline void soc_force_download(void) {
+    LP_AON_SYS_CFG |= LP_AON_FORCE_DOWNLOAD_BOOT;
+}
+
+/* Timer group `group` clocked and out of reset, its timers and MWDT on XTAL (40 MHz). */
+static inline void soc_timg_clock_on(unsigned group) {
+    PCR_TG_CONF(group) = (PCR_TG_CONF(group) | PCR_CONF_CLK_EN) & ~PCR_CONF_RST_EN;
+    PCR_TG_TIMER_CLK_CONF(group) = (PCR_TG_TIMER_CLK_CONF(group) & ~PCR_TG_CLK_SEL_MASK) | PCR_TG_CLK_EN;
+    PCR_TG_WDT_CLK_CONF(group) = (PCR_TG_WDT_CLK_CONF(group) & ~PCR_TG_CLK_SEL_MASK) | PCR_TG_CLK_EN;
+}
+
+static inline int soc_timg_clock_is_on(unsigned group) {
+    return (PCR_TG_CONF(group) & (PCR_CONF_CLK_EN | PCR_CONF_RST_EN)) == PCR_CONF_CLK_EN;
+}
+
+/* ---- The flash filesystem path (esp_flash.c, esp_flash_iram.c). The vfs read window: 16 MMU
+   entries in the read-only-data half the app never reaches (its DROM sits in the first MiB). ---- */
+#define SOC_VFS_WINDOW_FIRST_ENTRY 176u
+#define SOC_VFS_WINDOW_VADDR (IROM_BASE + SOC_VFS_WINDOW_FIRST_ENTRY * MMU_PAGE_SIZE)
+#define SOC_SPI1_BASE SPI1_BASE
+/* These run from IRAM with the flash unreadable: forced inline, no calls, no constant tables. */
+#define SOC_FLASH_INLINE static inline __attribute__((always_inline))
+
+SOC_FLASH_INLINE void soc_flash_cache_invalidate(void) {
+    CACHE_SYNC_MAP = CACHE_SYNC_MAP_ALL;
+    CACHE_SYNC_ADDR = IROM_BASE;
+    CACHE_SYNC_SIZE = 2u * EXTMEM_WINDOW_SIZE;
+    CACHE_SYNC_CTRL = CACHE_INVALIDATE_ENA;
+    for (unsigned i = 0; i < SOC_CACHE_SPINS && (CACHE_SYNC_CTRL & CACHE_SYNC_DONE) == 0u; i++) {
+    }
+}
+
+SOC_FLASH_INLINE void soc_flash_cache_shut(void) {
+    CACHE_L1_CACHE_CTRL |= CACHE_SHUT_BUS0 | CACHE_SHUT_BUS1;
+}
+
+SOC_FLASH_INLINE void soc_flash_cache_reopen(void) {
+    soc_flash_cache_invalidate();
+    CACHE_L1_CACHE_CTRL &= ~(CACHE_SHUT_BUS0 | CACHE_SHUT_BUS1);
+}
+
+SOC_FLASH_INLINE void soc_flash_mmu_set(uint32_t entry, uint32_t page) {
+    SPI0_MMU_ITEM_INDEX = entry;
+    SPI0_MMU_ITEM_CONTENT = (page & 0xFFu) | MMU_VALID;
+}
+
+
+/* ---- I2C0 and GP-SPI2 (esp_i2c.c, esp_spi.c): the C3's register layouts at new bases; the clock gates,
+   sources and (for I2C) the function-clock divider are in PCR. GPIO matrix signals of the C6. ---- */
+#define I2C0_BASE 0x60004000u
+#define SPI2_BASE 0x60081000u
+#define PCR_I2C_CONF REG32(PCR_BASE + 0x20u)
+#define PCR_I2C_SCLK_CONF REG32(PCR_BASE + 0x24u) /* DIV_NUM 19:12, SEL 20 (0 XTAL), EN 22 */
+#define PCR_I2C_SCLK_DIV_NUM_SHIFT 12
+#define PCR_SPI2_CONF REG32(PCR_BASE + 0xC0u)
+#define PCR_SPI2_CLKM_CONF REG32(PCR_BASE + 0xC4u) /* SEL 21:20 (0 XTAL), EN 22 */
+#define PCR_FUNC_CLK_EN (1u << 22)
+#define SIG_I2C0_SCL 45u
+#define SIG_I2C0_SDA 46u
+#define SIG_FSPICLK 63u
+#define SIG_FSPIQ 64u
+#define SIG_FSPID 65u
+
+static inline void soc_i2c0_clock_on(void) {
+    PCR_I2C_CONF = PCR_CONF_CLK_EN | PCR_CONF_RST_EN;
+    PCR_I2C_CONF = PCR_CONF_CLK_EN;
+}
+
+static inline void soc_spi2_clock_on(void) {
+    PCR_SPI2_CONF = PCR_CONF_CLK_EN | PCR_CONF_RST_EN;
+    PCR_SPI2_CONF = PCR_CONF_CLK_EN;
+    PCR_SPI2_CLKM_CONF = PCR_FUNC_CLK_EN; /* XTAL */
+}
+
+
+/* ---- LEDC (esp_pwm.c): the C6 widens DUTY_RES to 5 bits (CLK_DIV 22:5, RST 24, PARA_UP 26), moves the
+   global CONF to 0x1F0 and takes its clock from PCR (LEDC_SCLK_SEL 3 = XTAL). Signals 0..5 in the matrix. ---- */
+#define LEDC_BASE 0x60007000u
+#define SOC_LEDC_CONF_OFFSET 0x1F0u
+#define SOC_LEDC_TIMER_DIV_SHIFT 5
+#define SOC_LEDC_TIMER_RST (1u << 24)
+#define SOC_LEDC_TIMER_PARA_UP (1u << 26)
+#define SIG_LEDC_LS0 0u
+#define PCR_LEDC_CONF REG32(PCR_BASE + 0x34u)
+#define PCR_LEDC_SCLK_CONF REG32(PCR_BASE + 0x38u)
+#define PCR_LEDC_SCLK_SEL_XTAL (3u << 20)
+
+static inline void soc_ledc_clock_on(void) {
+    if ((PCR_LEDC_CONF & (PCR_CONF_CLK_EN | PCR_CONF_RST_EN)) != PCR_CONF_CLK_EN) {
+        PCR_LEDC_CONF = PCR_CONF_CLK_EN; /* only once: a reset would stop channels already running */
+    }
+    PCR_LEDC_SCLK_CONF = PCR_LEDC_SCLK_SEL_XTAL | PCR_FUNC_CLK_EN;
+}
+
+
+/* ---- SAR ADC (esp_adc.c): the C3's APB_SARADC layout (CTRL, ONETIME_SAMPLE, SAR1DATA, INT) at a new
+   base, ADC1 on GPIO0..6, the controller clock from PCR. ---- */
+#define SARADC_BASE 0x6000E000u
+#define SOC_ADC1_CHANNELS 7u
+#define PCR_SARADC_CONF REG32(PCR_BASE + 0x80u)
+#define PCR_SARADC_CLK_EN (1u << 0)
+#define PCR_SARADC_REG_CLK_EN (1u << 2)
+#define PCR_SARADC_CLKM_CONF REG32(PCR_BASE + 0x84u) /* DIV_NUM 19:12, SEL 21:20 (0 XTAL), EN 22 */
+#define PCR_SARADC_CLKM_DIV_NUM_SHIFT 12
 
 #endif

@@ -1,12 +1,11 @@
-/* esp_adc.c: ESP32-C3 SAR ADC1 one-shot mode: channel/attenuation select, start, poll ADC1_DONE, read. */
+/* esp_adc.c: ESP32-C3/C6 SAR ADC1 one-shot mode: channel/attenuation select, start, poll ADC1_DONE, read. */
 #include <errno.h>
 
-#include "esp32c3_regs.h"
 #include "esp_adc.h"
 #include "esp_gpio.h"
 #include "hal.h"
+#include "soc_regs.h"
 
-#define SARADC_BASE 0x60040000u
 #define SARADC_REG(off) REG32(SARADC_BASE + (off))
 #define SARADC_CTRL SARADC_REG(0x00u)
 #define SARADC_ONETIME SARADC_REG(0x20u)
@@ -47,8 +46,14 @@ int esp_adc_read_raw(unsigned channel, unsigned atten) {
     if (channel >= ESP_ADC1_CHANNELS || atten > ESP_ADC_ATTEN_11DB) {
         return -EINVAL;
     }
+#if defined(KILN_FAMILY_ESP32C6)
+    /* The C6's controller clock comes from PCR: XTAL 40 MHz / (2 + 1) = 13.3 MHz. */
+    PCR_SARADC_CONF = PCR_SARADC_CLK_EN | PCR_SARADC_REG_CLK_EN;
+    PCR_SARADC_CLKM_CONF = PCR_FUNC_CLK_EN | (2u << PCR_SARADC_CLKM_DIV_NUM_SHIFT);
+#else
     SYSTEM_PERIP_CLK_EN0 |= SYSTEM_CLK_SARADC;
     SARADC_CLKM_CONF = CLKM_DIV_NUM | CLKM_EN | CLKM_SEL_APB;
+#endif
     /* Force the SAR powered: the one-shot path does not wake it by itself. The analog
        calibration the ROM loads over the internal I2C bus is not in the TRM and is not done here. */
     SARADC_CTRL = (SARADC_CTRL & ~(0xFFu << CTRL_SAR_CLK_DIV_SHIFT)) | CTRL_SAR_CLK_GATED |

@@ -1,9 +1,9 @@
-/* esp_flash.c: ESP32-C3 `vfs` partition as a block device: table lookup, bounds, cached reads, erase/program. */
+/* esp_flash.c: ESP32-C3/C6 `vfs` partition as a block device: table lookup, bounds, cached reads, erase/program. */
 #include <errno.h>
 #include <string.h>
 
-#include "esp32c3_regs.h"
 #include "esp_flash.h"
+#include "soc_regs.h"
 
 #define TABLE_OFFSET 0x8000u
 #define TABLE_SIZE 0xC00u
@@ -11,23 +11,23 @@
 #define TYPE_DATA 0x01u
 #define LABEL "vfs"
 
-/* Reads go through a window of MMU entries in the DROM half that the app image never uses
-   (its DROM segment sits in the first MiB): 16 pages = 1 MiB at 0x3C300000. */
-#define WINDOW_FIRST_ENTRY 48u
+/* Reads go through a window of 16 MMU entries (1 MiB) the app image never uses (soc_regs.h). */
+#define WINDOW_FIRST_ENTRY SOC_VFS_WINDOW_FIRST_ENTRY
 #define WINDOW_ENTRIES 16u
-#define WINDOW_VADDR (DROM_BASE + WINDOW_FIRST_ENTRY * MMU_PAGE_SIZE)
+#define WINDOW_VADDR SOC_VFS_WINDOW_VADDR
+#define NO_PAGE 0xFFFFFFFFu
 
 /* The partition and the window position; reset by esp_flash_vfs_init(). */
 static struct {
     uint32_t offset;
     uint32_t size;
-    uint32_t window_page; /* first flash page the window shows, or MMU_INVALID */
+    uint32_t window_page; /* first flash page the window shows, or NO_PAGE */
 } vfs;
 
 static int window_read(uint32_t addr, uint8_t *dst, size_t len) {
     while (len > 0u) {
         uint32_t page = addr / MMU_PAGE_SIZE;
-        if (vfs.window_page == MMU_INVALID || page < vfs.window_page || page >= vfs.window_page + WINDOW_ENTRIES) {
+        if (vfs.window_page == NO_PAGE || page < vfs.window_page || page >= vfs.window_page + WINDOW_ENTRIES) {
             esp_flash_op_map(WINDOW_FIRST_ENTRY, WINDOW_ENTRIES, page);
             vfs.window_page = page;
         }
@@ -48,9 +48,9 @@ static uint32_t le32(const uint8_t *p) {
 int esp_flash_vfs_init(void) {
     vfs.offset = 0;
     vfs.size = 0;
-    vfs.window_page = MMU_INVALID;
+    vfs.window_page = NO_PAGE;
     for (uint32_t i = 0; i < WINDOW_ENTRIES; i++) {
-        if ((MMU_ENTRY(WINDOW_FIRST_ENTRY + i) & MMU_INVALID) == 0u) {
+        if (soc_mmu_page(WINDOW_FIRST_ENTRY + i) >= 0) {
             return -EBUSY; /* the app mapped something there: do not steal it */
         }
     }

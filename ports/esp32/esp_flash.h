@@ -1,4 +1,4 @@
-/* esp_flash.h: ESP32-C3 SPI flash access for the filesystem: the `vfs` data partition only. */
+/* esp_flash.h: ESP32-C3/C6 SPI flash access for the filesystem: the `vfs` data partition only. */
 #ifndef KILN_ESP_FLASH_H
 #define KILN_ESP_FLASH_H
 

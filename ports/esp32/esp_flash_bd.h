@@ -1,4 +1,4 @@
-/* esp_flash_bd.h: the ESP32-C3 `vfs` partition as a kfs block device (4 KiB erase blocks). */
+/* esp_flash_bd.h: the ESP32-C3/C6 `vfs` partition as a kfs block device (4 KiB erase blocks). */
 #ifndef KILN_ESP_FLASH_BD_H
 #define KILN_ESP_FLASH_BD_H
 

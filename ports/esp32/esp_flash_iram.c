@@ -1,24 +1,23 @@
-/* esp_flash_iram.c: ESP32-C3 SPI1 flash commands (WREN, SE, PP, RDSR polling) run from IRAM with the cache off. */
+/* esp_flash_iram.c: ESP32-C3/C6 SPI1 flash commands (WREN, SE, PP, RDSR polling) run from IRAM with the cache off. */
 #include <errno.h>
 
 #include "esp32_hal.h"
-#include "esp32c3_regs.h"
 #include "esp_flash.h"
+#include "soc_regs.h"
 
 /* Everything here runs while the flash cannot be read: code in IRAM, no calls out, no constant
    tables (a switch or string would land in flash .rodata), only MMIO and the caller's RAM. */
 #define IRAM __attribute__((section(".iram.text.flash"), noinline))
 #define INLINE static inline __attribute__((always_inline))
 
-#define SPI1_BASE 0x60002000u
-#define SPI1_CMD REG32(SPI1_BASE + 0x00u)
-#define SPI1_ADDR REG32(SPI1_BASE + 0x04u)
-#define SPI1_USER REG32(SPI1_BASE + 0x18u)
-#define SPI1_USER1 REG32(SPI1_BASE + 0x1Cu)
-#define SPI1_USER2 REG32(SPI1_BASE + 0x20u)
-#define SPI1_MOSI_DLEN REG32(SPI1_BASE + 0x24u)
-#define SPI1_MISO_DLEN REG32(SPI1_BASE + 0x28u)
-#define SPI1_W(n) REG32(SPI1_BASE + 0x58u + 4u * (n))
+#define SPI1_CMD REG32(SOC_SPI1_BASE + 0x00u)
+#define SPI1_ADDR REG32(SOC_SPI1_BASE + 0x04u)
+#define SPI1_USER REG32(SOC_SPI1_BASE + 0x18u)
+#define SPI1_USER1 REG32(SOC_SPI1_BASE + 0x1Cu)
+#define SPI1_USER2 REG32(SOC_SPI1_BASE + 0x20u)
+#define SPI1_MOSI_DLEN REG32(SOC_SPI1_BASE + 0x24u)
+#define SPI1_MISO_DLEN REG32(SOC_SPI1_BASE + 0x28u)
+#define SPI1_W(n) REG32(SOC_SPI1_BASE + 0x58u + 4u * (n))
 
 #define CMD_USR (1u << 18)
 #define USER_COMMAND (1u << 31)
@@ -116,16 +115,13 @@ INLINE int write_enable(void) {
 }
 
 INLINE void cache_off(void) {
-    EXTMEM_ICACHE_CTRL1 |= EXTMEM_SHUT_IBUS | EXTMEM_SHUT_DBUS;
+    soc_flash_cache_shut();
     __asm__ volatile("fence" ::: "memory");
 }
 
 INLINE void cache_on(void) {
     /* Flash contents changed under the cache: drop every line before reopening the buses. */
-    EXTMEM_ICACHE_SYNC_CTRL = EXTMEM_INVALIDATE_ENA;
-    for (unsigned i = 0; i < 100000u && (EXTMEM_ICACHE_SYNC_CTRL & EXTMEM_INVALIDATE_ENA) != 0u; i++) {
-    }
-    EXTMEM_ICACHE_CTRL1 &= ~(EXTMEM_SHUT_IBUS | EXTMEM_SHUT_DBUS);
+    soc_flash_cache_reopen();
     __asm__ volatile("fence" ::: "memory");
 }
 
@@ -192,10 +188,8 @@ IRAM int esp_flash_op_program(uint32_t addr, const uint8_t *ram_src, size_t len)
 IRAM void esp_flash_op_map(uint32_t first_entry, uint32_t entries, uint32_t first_page) {
     uint32_t irq = esp32_irq_save();
     for (uint32_t i = 0; i < entries; i++) {
-        MMU_ENTRY(first_entry + i) = (first_page + i) & MMU_PAGE_MASK;
+        soc_flash_mmu_set(first_entry + i, first_page + i);
     }
-    EXTMEM_ICACHE_SYNC_CTRL = EXTMEM_INVALIDATE_ENA;
-    for (unsigned i = 0; i < 100000u && (EXTMEM_ICACHE_SYNC_CTRL & EXTMEM_INVALIDATE_ENA) != 0u; i++) {
-    }
+    soc_flash_cache_invalidate();
     esp32_irq_restore(irq);
 }

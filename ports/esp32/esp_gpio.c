@@ -1,4 +1,4 @@
-/* esp_gpio.c: ESP32-C3/C6 GPIO pins (IO_MUX function 1 + GPIO matrix), edge/level interrupts (C3), routing. */
+/* esp_gpio.c: ESP32-C3/C6 GPIO pins (IO_MUX function 1 + GPIO matrix), edge/level interrupts, routing. */
 #include <errno.h>
 #include <stddef.h>
 

@@ -22,7 +22,7 @@ typedef void (*esp_gpio_callback_t)(unsigned pin, void *arg);
 void esp_gpio_init(void);
 
 /* The SPI flash pads (GPIO12..17 on C3 modules, GPIO24..30 on the C6) are refused with -EPERM; pins the chip
-   lacks with -EINVAL. Interrupts (esp_gpio_irq) are wired on the C3 only (-ENOTSUP on the C6). */
+   lacks with -EINVAL. Interrupts (esp_gpio_irq) come through the interrupt matrix's GPIO source on both chips. */
 int esp_gpio_check(unsigned pin);
 int esp_gpio_config(unsigned pin, int mode, int pull);
 int esp_gpio_write(unsigned pin, int level);

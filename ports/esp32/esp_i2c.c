@@ -1,12 +1,11 @@
-/* esp_i2c.c: ESP32-C3 I2C0 master: timing from XTAL, command lists split at 32-byte FIFO boundaries with END. */
+/* esp_i2c.c: ESP32-C3/C6 I2C0 master: timing from XTAL, command lists split at 32-byte FIFO boundaries with END. */
 #include <errno.h>
 
-#include "esp32c3_regs.h"
 #include "esp_gpio.h"
 #include "esp_i2c.h"
 #include "hal.h"
+#include "soc_regs.h"
 
-#define I2C0_BASE 0x60013000u
 #define I2C_REG(off) REG32(I2C0_BASE + (off))
 #define I2C_SCL_LOW_PERIOD I2C_REG(0x00u)
 #define I2C_CTR I2C_REG(0x04u)
@@ -93,9 +92,7 @@ int esp_i2c_init(unsigned id, int scl_pin, int sda_pin, uint32_t freq_hz, uint32
     }
     bus.ready = 0;
     bus.timeout_us = timeout_us != 0u ? timeout_us : 50000u;
-    SYSTEM_PERIP_CLK_EN0 |= SYSTEM_CLK_I2C0;
-    SYSTEM_PERIP_RST_EN0 |= SYSTEM_CLK_I2C0;
-    SYSTEM_PERIP_RST_EN0 &= ~SYSTEM_CLK_I2C0;
+    soc_i2c0_clock_on();
 
     /* Timing in source-clock cycles: XTAL divided so one SCL period fits the 9-bit fields. */
     uint32_t src = 40000000u;
@@ -104,7 +101,13 @@ int esp_i2c_init(unsigned id, int scl_pin, int sda_pin, uint32_t freq_hz, uint32
     period /= div;
     uint32_t low = period / 2u;
     uint32_t high = period - low;
+#if defined(KILN_FAMILY_ESP32C6)
+    /* The C6 divides the function clock in PCR (SEL 0 = XTAL); the controller's own divider stays at 1. */
+    PCR_I2C_SCLK_CONF = PCR_FUNC_CLK_EN | ((div - 1u) << PCR_I2C_SCLK_DIV_NUM_SHIFT);
+    I2C_CLK_CONF = CLK_SCLK_ACTIVE;
+#else
     I2C_CLK_CONF = (div - 1u) | CLK_SCLK_ACTIVE; /* SCLK_SEL 0 = XTAL */
+#endif
     I2C_CTR = CTR_MS_MODE | CTR_CLK_EN | CTR_SDA_FORCE_OUT | CTR_SCL_FORCE_OUT;
     I2C_SCL_LOW_PERIOD = low - 1u;
     I2C_SCL_HIGH_PERIOD = high; /* SCL_WAIT_HIGH_PERIOD 0 */

@@ -1,4 +1,4 @@
-/* esp_i2c.h: ESP32-C3 I2C controller (master) driven by its command list: START/WRITE/READ/STOP/END. */
+/* esp_i2c.h: ESP32-C3/C6 I2C controller (master) driven by its command list: START/WRITE/READ/STOP/END. */
 #ifndef KILN_ESP_I2C_H
 #define KILN_ESP_I2C_H
 
@@ -6,7 +6,7 @@
 #include <stdint.h>
 
 /* Routes SCL/SDA (open drain, pull-ups on), sets the bus clock from the 40 MHz XTAL and a
-   per-transfer timeout. One controller on the C3: id 0. */
+   per-transfer timeout. One controller (I2C0) on both chips: id 0. */
 int esp_i2c_init(unsigned id, int scl_pin, int sda_pin, uint32_t freq_hz, uint32_t timeout_us);
 uint32_t esp_i2c_freq(unsigned id); /* the SCL rate the timing registers give */
 

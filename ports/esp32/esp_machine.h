@@ -14,10 +14,11 @@ void esp32_check(int r);
 void esp32_machine_soft_reset(void);
 /* The GPIO number of a pin code, or ValueError (missing pin, SPI flash pin). */
 unsigned esp32_pin_of(kn_obj code);
-/* mod_machine_c3.c: the C3's peripheral classes into the module's globals; their soft reset. */
+/* mod_machine_c3.c: the peripheral classes (I2C, SPI, ADC, PWM, Timer, WDT) into the module's globals; their
+   soft reset. */
 void esp32_machine_c3_add(kn_obj globals);
 void esp32_machine_c3_soft_reset(void);
-/* Moves interrupt events into micropython.schedule's queue; weak so the C6 (no machine yet) links without it. */
+/* Moves interrupt events into micropython.schedule's queue; weak so the driver probe (no machine module) links without it. */
 void esp32_machine_poll(void) __attribute__((weak));
 
 #endif

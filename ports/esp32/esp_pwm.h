@@ -1,4 +1,4 @@
-/* esp_pwm.h: ESP32-C3 LEDC low-speed PWM: 4 timers, 6 channels, duty as a 16-bit fraction. */
+/* esp_pwm.h: ESP32-C3/C6 LEDC low-speed PWM: 4 timers, 6 channels, duty as a 16-bit fraction. */
 #ifndef KILN_ESP_PWM_H
 #define KILN_ESP_PWM_H
 

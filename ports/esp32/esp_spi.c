@@ -1,12 +1,11 @@
-/* esp_spi.c: ESP32-C3 GP-SPI2 master: clock divider search, SPI modes, 64-byte W0..W15 transactions. */
+/* esp_spi.c: ESP32-C3/C6 GP-SPI2 master: clock divider search, SPI modes, 64-byte W0..W15 transactions. */
 #include <errno.h>
 
-#include "esp32c3_regs.h"
 #include "esp_gpio.h"
 #include "esp_spi.h"
 #include "hal.h"
+#include "soc_regs.h"
 
-#define SPI2_BASE 0x60024000u
 #define SPI_REG(off) REG32(SPI2_BASE + (off))
 #define SPI_CMD SPI_REG(0x00u)
 #define SPI_CTRL SPI_REG(0x08u)
@@ -93,9 +92,7 @@ int esp_spi_init(unsigned id, uint32_t baud, unsigned mode, int sck_pin, int mos
         return -EINVAL;
     }
     spi.ready = 0;
-    SYSTEM_PERIP_CLK_EN0 |= SYSTEM_CLK_SPI2;
-    SYSTEM_PERIP_RST_EN0 |= SYSTEM_CLK_SPI2;
-    SYSTEM_PERIP_RST_EN0 &= ~SYSTEM_CLK_SPI2;
+    soc_spi2_clock_on();
     SPI_CLK_GATE = CLK_GATE_EN;
     SPI_SLAVE = 0; /* master */
     SPI_DMA_CONF = DMA_AFIFO_RESETS;

@@ -1,4 +1,4 @@
-/* esp_spi.h: ESP32-C3 GP-SPI2 as a full-duplex SPI master (CPU-driven 64-byte buffer, modes 0-3). */
+/* esp_spi.h: ESP32-C3/C6 GP-SPI2 as a full-duplex SPI master (CPU-driven 64-byte buffer, modes 0-3). */
 #ifndef KILN_ESP_SPI_H
 #define KILN_ESP_SPI_H
 

@@ -1,9 +1,10 @@
-/* esp_system.c: ESP32-C3 base MAC (eFuse BLOCK1), reset reason (RTC_CNTL), entry to the ROM serial downloader. */
-#include "esp32c3_regs.h"
+/* esp_system.c: ESP32-C3/C6 base MAC (eFuse BLOCK1), reset reason (C3 RTC_CNTL, C6 LP_CLKRST), entry to the
+   ROM serial downloader. */
 #include "esp_system.h"
 #include "hal.h"
+#include "soc_regs.h"
 
-/* RTC_CNTL reset reason codes (TRM, "Reset and Clock", reset sources). */
+/* Reset reason codes (TRM, "Reset and Clock", reset sources; the C6 keeps the C3's numbers). */
 #define REASON_POWERON 1u
 #define REASON_SW_SYS 3u
 #define REASON_DEEPSLEEP 5u
@@ -30,7 +31,7 @@ void esp_base_mac(uint8_t mac[6]) {
 }
 
 unsigned esp_reset_reason(void) {
-    return RTC_CNTL_RESET_STATE & RTC_CNTL_RESET_CAUSE_MASK;
+    return SOC_RESET_REASON();
 }
 
 int esp_reset_cause(void) {
@@ -58,6 +59,6 @@ int esp_reset_cause(void) {
 }
 
 void esp_enter_bootloader(void) {
-    RTC_CNTL_OPTION1 |= RTC_CNTL_FORCE_DOWNLOAD_BOOT;
+    soc_force_download();
     hal_reset();
 }

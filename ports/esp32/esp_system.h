@@ -1,4 +1,4 @@
-/* esp_system.h: ESP32-C3 chip identity and reset control: base MAC, reset reason, ROM download mode. */
+/* esp_system.h: ESP32-C3/C6 chip identity and reset control: base MAC, reset reason, ROM download mode. */
 #ifndef KILN_ESP_SYSTEM_H
 #define KILN_ESP_SYSTEM_H
 
@@ -15,11 +15,12 @@ enum {
 
 /* The factory base MAC from eFuse BLOCK1, first byte first (as esptool prints it). */
 void esp_base_mac(uint8_t mac[6]);
-/* RTC_CNTL's raw reset reason code for the CPU (1 = power-on, 3 = software, 7 = MWDT0 ...). */
+/* The raw reset reason code for the CPU (RTC_CNTL on the C3, LP_CLKRST on the C6: 1 = power-on, 3 = software,
+   7 = MWDT0 ...). */
 unsigned esp_reset_reason(void);
 /* The reason folded into the machine.reset_cause() classes above. */
 int esp_reset_cause(void);
-/* Sets RTC_CNTL's force-download option and resets: the ROM then waits for esptool. */
+/* Sets the force-download option (RTC_CNTL / LP_AON) and resets: the ROM then waits for esptool. */
 void esp_enter_bootloader(void) __attribute__((noreturn));
 
 #endif

@@ -1,10 +1,10 @@
-/* esp_timer.c: ESP32-C3 TIMG T0: 54-bit up-counter at 1 MHz, alarm with auto-reload, level interrupt. */
+/* esp_timer.c: ESP32-C3/C6 TIMG T0: 54-bit up-counter at 1 MHz, alarm with auto-reload, level interrupt. */
 #include <errno.h>
 #include <stddef.h>
 
 #include "esp32_hal.h"
-#include "esp32c3_regs.h"
 #include "esp_timer.h"
+#include "soc_regs.h"
 
 #define T0CONFIG(base) REG32((base) + 0x00u)
 #define T0LO(base) REG32((base) + 0x04u)
@@ -20,7 +20,7 @@
 #define INT_CLR(base) REG32((base) + 0x7Cu)
 #define REGCLK(base) REG32((base) + 0xFCu)
 
-#define CFG_USE_XTAL (1u << 9)
+#define CFG_USE_XTAL SOC_TIMG_T0_USE_XTAL /* 0 on the C6: XTAL is chosen in PCR */
 #define CFG_ALARM_EN (1u << 10)
 #define CFG_DIVCNT_RST (1u << 12)
 #define CFG_DIVIDER_SHIFT 13
@@ -35,7 +35,6 @@
 
 static const uint32_t bases[ESP_TIMER_COUNT] = {TIMG0_BASE, TIMG1_BASE};
 static const uint8_t sources[ESP_TIMER_COUNT] = {INTMTX_SOURCE_TG0_T0, INTMTX_SOURCE_TG1_T0};
-static const uint32_t clocks[ESP_TIMER_COUNT] = {SYSTEM_CLK_TIMG0, SYSTEM_CLK_TIMG1};
 
 /* Callbacks and modes; cleared by esp_timer_deinit_all() and by esp_timer_stop(). */
 static struct {
@@ -66,7 +65,7 @@ int esp_timer_start(unsigned id, uint64_t period_us, int periodic, esp_timer_cal
     }
     uint32_t base = bases[id];
     esp_timer_stop(id);
-    SYSTEM_PERIP_CLK_EN0 |= clocks[id];
+    soc_timg_clock_on(id);
     REGCLK(base) |= REGCLK_EN;
     /* XTAL / 40 = 1 MHz, counting up from 0; reload to 0 at each alarm when periodic. */
     uint32_t cfg = CFG_USE_XTAL | (40u << CFG_DIVIDER_SHIFT) | CFG_INCREASE | (periodic ? CFG_AUTORELOAD : 0u);
@@ -95,7 +94,7 @@ int esp_timer_stop(unsigned id) {
         return -EINVAL;
     }
     uint32_t base = bases[id];
-    if (SYSTEM_PERIP_CLK_EN0 & clocks[id]) {
+    if (soc_timg_clock_is_on(id)) {
         T0CONFIG(base) &= ~(CFG_EN | CFG_ALARM_EN);
         INT_ENA(base) &= ~INT_T0;
         INT_CLR(base) = INT_T0;

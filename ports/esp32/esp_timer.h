@@ -1,4 +1,4 @@
-/* esp_timer.h: ESP32-C3 TIMG general-purpose timers (T0 of group 0 and 1) with an alarm callback. */
+/* esp_timer.h: ESP32-C3/C6 TIMG general-purpose timers (T0 of group 0 and 1) with an alarm callback. */
 #ifndef KILN_ESP_TIMER_H
 #define KILN_ESP_TIMER_H
 

@@ -1,4 +1,4 @@
-/* esp_wdt.h: ESP32-C3 watchdogs: the two timer-group MWDTs and the RTC WDT, resetting the chip when starved. */
+/* esp_wdt.h: ESP32-C3/C6 watchdogs: the two timer-group MWDTs and (C3 only) the RTC WDT, resetting the chip when starved. */
 #ifndef KILN_ESP_WDT_H
 #define KILN_ESP_WDT_H
 

@@ -1,6 +1,6 @@
 /* mod_machine.c: the ESP32-C3/C6 `machine` module: chip functions, mem32 and Pin (natives + Python compiled on
-   import), interrupt events handed to micropython.schedule, and the port's native-module table. The C3's
-   peripheral classes come from mod_machine_c3.c. */
+   import), interrupt events handed to micropython.schedule, and the port's native-module table. The peripheral
+   classes (Timer, WDT; on the C3 also I2C, SPI, ADC, PWM) come from mod_machine_c3.c. */
 #include <errno.h>
 #include <string.h>
 
@@ -12,10 +12,10 @@
 #include "hal.h"
 #include "pins.h"
 #include "soc_regs.h"
+#include "esp_system.h"
 #include "state.h"
 #if defined(KILN_FAMILY_ESP32C3)
 #include "esp_clock.h"
-#include "esp_system.h"
 #endif
 
 kn_obj kn_module_from_table(kn_obj name, const kn_method_t *items, size_t n);
@@ -38,9 +38,7 @@ void esp32_check(int r) {
 }
 
 void esp32_machine_soft_reset(void) {
-#if defined(KILN_FAMILY_ESP32C3)
     esp32_machine_c3_soft_reset();
-#endif
     for (unsigned pin = 0; pin < GPIO_PIN_COUNT; pin++) {
         if (esp_gpio_check(pin) == 0) (void)esp_gpio_irq(pin, ESP_GPIO_IRQ_NONE, NULL, NULL);
         level_trigger[pin] = 0;
@@ -103,21 +101,14 @@ static KN_FUN0(m_reset_obj, m_reset);
 
 /* The ROM's serial downloader: its force-download option, then a system reset. */
 static kn_obj m_bootloader(void) {
-#if defined(KILN_FAMILY_ESP32C3)
     esp_enter_bootloader();
-#else
-    LP_AON_SYS_CFG |= LP_AON_FORCE_DOWNLOAD_BOOT;
-    hal_reset();
-#endif
 }
 static KN_FUN0(m_bootloader_obj, m_bootloader);
 
-#if defined(KILN_FAMILY_ESP32C3)
 static kn_obj m_reset_cause(void) {
     return KN_MKSMALL(esp_reset_cause());
 }
 static KN_FUN0(m_reset_cause_obj, m_reset_cause);
-#endif
 
 /* wfi only while something is armed that will interrupt soon (a Timer); otherwise a 1 ms pause, which is
    what the RTOS tick bounds machine.idle() to elsewhere (the console's RX interrupt alone could wait forever). */
@@ -308,9 +299,7 @@ static const kn_method_t machine_table[] = {
     {KN_Q(reset), KN_OBJ(&m_reset_obj)},
     {KN_Q(soft_reset), KN_OBJ(&m_reset_obj)},
     {KN_Q(bootloader), KN_OBJ(&m_bootloader_obj)},
-#if defined(KILN_FAMILY_ESP32C3)
     {KN_Q(reset_cause), KN_OBJ(&m_reset_cause_obj)},
-#endif
     {KN_Q(idle), KN_OBJ(&m_idle_obj)},
     {KN_Q(disable_irq), KN_OBJ(&m_disable_irq_obj)},
     {KN_Q(enable_irq), KN_OBJ(&m_enable_irq_obj)},
@@ -326,13 +315,11 @@ static const kn_method_t machine_table[] = {
     {KN_Q(_uart_write), KN_OBJ(&m_uart_write_obj)},
     {KN_Q(_uart_read), KN_OBJ(&m_uart_read_obj)},
     {KN_Q(_uart_any), KN_OBJ(&m_uart_any_obj)},
-#if defined(KILN_FAMILY_ESP32C3)
     {KN_Q(PWRON_RESET), KN_MKSMALL(ESP_RESET_PWRON)},
     {KN_Q(HARD_RESET), KN_MKSMALL(ESP_RESET_HARD)},
     {KN_Q(WDT_RESET), KN_MKSMALL(ESP_RESET_WDT)},
     {KN_Q(DEEPSLEEP_RESET), KN_MKSMALL(ESP_RESET_DEEPSLEEP)},
     {KN_Q(SOFT_RESET), KN_MKSMALL(ESP_RESET_SOFT)},
-#endif
 };
 
 /* Pins by number, "GPIOn" or board name; modes, pulls and triggers use MicroPython's esp32 values. */
@@ -508,18 +495,14 @@ kn_obj kn_mod_machine_init(void) {
         kn_obj code = kn_compile_src(parts[i], strlen(parts[i]), KN_Q(machine), KN_MODE_FILE);
         kn_exec_code(code, g, g);
     }
-#if defined(KILN_FAMILY_ESP32C3)
     esp32_machine_c3_add(g);
-#endif
     machine_module = m;
     return m;
 }
 
 static const kn_native_module_t port_modules[] = {
     {KN_Q(machine), kn_mod_machine_init},
-#if defined(KILN_FAMILY_ESP32C3)
     {KN_Q(os), kn_mod_os_init},
-#endif
 };
 
 const kn_native_module_t *kn_port_modules(size_t *n) {
@@ -527,10 +510,3 @@ const kn_native_module_t *kn_port_modules(size_t *n) {
     return port_modules;
 }
 
-#if !defined(KILN_FAMILY_ESP32C3)
-/* No filesystem on the C6 yet (mod_os.c is the C3's): a soft reset only returns pins to idle. */
-void kn_port_init(bool raw_repl) {
-    (void)raw_repl;
-    esp32_machine_soft_reset();
-}
-#endif

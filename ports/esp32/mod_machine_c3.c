@@ -1,10 +1,11 @@
-/* mod_machine_c3.c: the ESP32-C3's extra `machine` classes: I2C(0), SPI(1), ADC, PWM (LEDC), Timer
-   (TIMG0/1) and WDT (MWDT0), as native primitives plus Python classes added to the module by mod_machine.c. */
+/* mod_machine_c3.c: the extra `machine` classes: I2C(0), SPI(1), ADC, PWM (LEDC), Timer (TIMG0/1) and WDT
+   (MWDT0), as native primitives plus Python classes added to the module by mod_machine.c, for the ESP32-C3
+   and the ESP32-C6 alike (the drivers hide the register differences). */
 #include <errno.h>
 #include <string.h>
 
+#include "board_config.h"
 #include "esp32_hal.h"
-#include "esp32c3_regs.h"
 #include "esp_adc.h"
 #include "esp_gpio.h"
 #include "esp_i2c.h"
@@ -122,7 +123,7 @@ static KN_FUN3(m_spi_xfer_obj, m_spi_xfer);
 static kn_obj m_adc_channel(kn_obj code) {
     unsigned pin = esp32_pin_of(code);
     int ch = esp_adc_channel_of_pin(pin);
-    if (ch < 0) kn_raise_fmt(&kn_type_ValueError, "invalid pin: GPIO%d has no ADC1 channel (GPIO0..4)", (int)pin);
+    if (ch < 0) kn_raise_fmt(&kn_type_ValueError, "invalid pin: GPIO%d has no ADC1 channel (GPIO0..%d)", (int)pin, (int)ESP_ADC1_CHANNELS - 1);
     esp32_check(esp_adc_config_pin(pin));
     return KN_MKSMALL(ch);
 }
@@ -268,7 +269,7 @@ static const char machine_src_bus[] =
     "class I2C:\n"
     "    def __init__(self, id=0, scl=None, sda=None, freq=400000, timeout=50000):\n"
     "        if id != 0:\n"
-    "            raise ValueError('I2C(%r) does not exist: the ESP32-C3 has I2C(0) only' % (id,))\n"
+    "            raise ValueError('I2C(%r) does not exist: only I2C(0)' % (id,))\n"
     "        self.freq = _i2c_init(_code(scl, 'scl'), _code(sda, 'sda'), freq, timeout)\n"
     "    def scan(self):\n"
     "        return _i2c_scan()\n"
@@ -324,7 +325,7 @@ static const char machine_src_bus[] =
     "            raise ValueError('buffers must have the same length')\n"
     "        rbuf[:] = _spi_xfer(wbuf, len(rbuf), 0)\n";
 
-static const char machine_src_timers[] =
+static const char machine_src_adc[] =
     "class ADC:\n"
     "    ATTN_0DB = 0\n"
     "    ATTN_2_5DB = 1\n"
@@ -341,7 +342,9 @@ static const char machine_src_timers[] =
     "        return _adc_read(self._ch, self._atten)\n"
     "    def read_u16(self):\n"
     "        v = _adc_read(self._ch, self._atten)\n"
-    "        return (v << 4) | (v >> 8)\n"
+    "        return (v << 4) | (v >> 8)\n";
+
+static const char machine_src_pwm[] =
     "_pwm = {}\n"
     "_pwm_freq = [0, 0, 0, 0]\n"
     "def _pwm_users(t, but=None):\n"
@@ -423,7 +426,9 @@ static const char machine_src_timers[] =
     "            _pwm_stop(self._ch)\n"
     "            del _pwm[self._ch]\n"
     "    def __repr__(self):\n"
-    "        return 'PWM(Pin(%d))' % self._pin\n"
+    "        return 'PWM(Pin(%d))' % self._pin\n";
+
+static const char machine_src_timers[] =
     "class Timer:\n"
     "    ONE_SHOT = 0\n"
     "    PERIODIC = 1\n"
@@ -483,7 +488,13 @@ static const kn_method_t c3_table[] = {
 
 void esp32_machine_c3_add(kn_obj globals) {
     for (size_t i = 0; i < sizeof c3_table / sizeof c3_table[0]; i++) kn_dict_set(globals, c3_table[i].name, c3_table[i].value);
-    static const char *const parts[] = {machine_src_wdt, machine_src_bus, machine_src_timers};
+    static const char *const parts[] = {
+        machine_src_wdt,
+        machine_src_bus,
+        machine_src_adc,
+        machine_src_pwm,
+        machine_src_timers,
+    };
     for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
         kn_gc_collect(); /* the compiler needs room for a whole unit's parse tree */
         kn_obj code = kn_compile_src(parts[i], strlen(parts[i]), KN_Q(machine), KN_MODE_FILE);

@@ -1,4 +1,4 @@
-/* mod_os.c: the ESP32-C3 filesystem: kfs on the flash `vfs` partition mounted at /flash, the `os` module,
+/* mod_os.c: the ESP32-C3/C6 filesystem: kfs on the flash `vfs` partition mounted at /flash, the `os` module,
    builtin open(), imports from /flash, boot.py/main.py, and the port's soft-reset hook (kn_port_init). */
 #include <string.h>
 
