@@ -1,9 +1,10 @@
-/* banner.c: prints the boot banner from board_config.h and the clock the port reached. */
+/* banner.c: prints the boot banner from the board's identity strings and the clock the port reached. */
 #include "banner.h"
 
 #include <string.h>
 
-#include "board_config.h"
+#include "board_info.h"
+#include "config.h"
 #include "hal.h"
 
 static void put_str(const char *s) {
@@ -23,11 +24,17 @@ static void put_uint(uint32_t value) {
 }
 
 void kiln_print_banner(void) {
-    put_str("Kiln " KILN_VERSION " on " KILN_BOARD_ID);
-    if (KILN_BOARD_VARIANT[0] != '\0') {
-        put_str("-" KILN_BOARD_VARIANT);
+    put_str("Kiln " KILN_VERSION " on ");
+    put_str(kiln_board_id);
+    if (kiln_board_variant[0] != '\0') {
+        put_str("-");
+        put_str(kiln_board_variant);
     }
-    put_str("; " KILN_BOARD_PRODUCT " with " KILN_MCU_NAME " at ");
+    put_str("; ");
+    put_str(kiln_board_product);
+    put_str(" with ");
+    put_str(kiln_mcu_name);
+    put_str(" at ");
     put_uint(hal_cpu_hz() / 1000000u);
     put_str(" MHz\r\n");
 }

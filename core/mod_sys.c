@@ -1,5 +1,5 @@
 /* mod_sys.c: the sys module (argv, path, modules, platform, implementation, exit, stdout...). */
-#include "board_config.h"
+#include "board_info.h"
 #include "state.h"
 
 kn_obj kn_module_from_table(kn_obj name, const kn_method_t *items, size_t n);
@@ -135,7 +135,8 @@ kn_obj kn_mod_sys_init(void) {
     kn_obj impl = kn_make_instance(KN_PTR(kn_class_new(KN_Q(implementation), kn_tuple_new(0, NULL), kn_dict_new(4))));
     kn_store_attr(impl, KN_Q(name), KN_Q(kiln));
     kn_store_attr(impl, KN_Q(version), kn_tuple_new(3, (kn_obj[]){KN_MKSMALL(0), KN_MKSMALL(1), KN_MKSMALL(0)}));
-    kn_store_attr(impl, KN_Q(_machine), kn_str_new_c(KILN_BOARD_PRODUCT " with " KILN_MCU_NAME));
+    kn_obj machine[3] = {kn_str_new_c(kiln_board_product), kn_str_new_c(" with "), kn_str_new_c(kiln_mcu_name)};
+    kn_store_attr(impl, KN_Q(_machine), kn_str_join(KN_Q(empty), kn_list_new(3, machine)));
     kn_dict_set(g, KN_Q(implementation), impl);
     return m;
 }

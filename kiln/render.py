@@ -18,6 +18,7 @@ COMMON_OUTPUTS = (
     ("common/board_config.h.j2", "board_config.h"),
     ("common/pins.h.j2", "pins.h"),
     ("common/pins.c.j2", "pins.c"),
+    ("common/board_info.c.j2", "board_info.c"),
 )
 
 

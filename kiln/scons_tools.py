@@ -109,9 +109,9 @@ def core_objects(env: Any) -> list[Any]:
 
 
 def gen_objects(env: Any) -> list[Any]:
-    """Objects of the rendered C sources (pin tables)."""
+    """Objects of the rendered C sources (pin tables, board identity strings)."""
     out = env["KILN_OUT"]
-    return [env.Object(f"#{out}/gen/pins.o", env["KILN_GEN_NODES"]["pins.c"])]
+    return [env.Object(f"#{out}/gen/{name[:-2]}.o", env["KILN_GEN_NODES"][name]) for name in ("pins.c", "board_info.c")]
 
 
 def firmware_images(env: Any, elf: Any, base: int) -> dict[str, Any]:
