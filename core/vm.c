@@ -1,6 +1,7 @@
 /* vm.c: the bytecode interpreter loop (computed-goto dispatch where available). */
 #include <string.h>
 
+#include "native.h"
 #include "vm.h"
 
 #define tb_skip_frame kn_st.tb_skip_frame /* a re-raise in this frame adds no second traceback entry */
@@ -933,6 +934,9 @@ int kn_vm_run(kn_frame_t *f, kn_obj *result) {
     void *prev_frame = kn_st.cur_frame;
     f->back = prev_frame;
     kn_st.cur_frame = f;
+#if KILN_NATIVE
+    if (f->code->native != NULL) return kn_native_run(f, result, prev_frame); /* @micropython.native/viper */
+#endif
     if (f->code->nblocks != 0) return vm_run_blocks(f, result, prev_frame);
     /* No try/with in this code: exceptions unwind straight through (no setjmp per call). */
     int st = vm_loop(f, result);
@@ -993,3 +997,18 @@ static kn_obj build_class(size_t n, const kn_obj *args, kn_obj kw) {
     return cls;
 }
 KN_FUNK(kn_build_class_obj, 2, build_class);
+
+/* ---- the VM's helpers for machine code from @micropython.native/viper (native_rt.c) ---- */
+kn_obj kn_vm_load_global(kn_obj globals, kn_obj name) { return load_global(globals, name); }
+void kn_vm_unpack(kn_obj seq, size_t n, kn_obj *out) { unpack(seq, n, out); }
+void kn_vm_unpack_ex(kn_obj seq, size_t before, size_t after, kn_obj *out) { unpack_ex(seq, before, after, out); }
+kn_obj kn_vm_format_value(kn_obj v, unsigned flags, kn_obj spec) { return format_value(v, flags, spec); }
+kn_obj kn_vm_build_string(kn_obj *items, size_t n) { return build_string(items, n); }
+void kn_vm_print_expr(kn_obj v) { print_expr(v); }
+void kn_vm_do_raise(kn_frame_t *f, unsigned n, kn_obj *sp) { do_raise(f, n, sp); }
+kn_obj kn_vm_delegate_send(kn_obj iter, kn_obj value, int *status) { return delegate_send(iter, value, status); }
+kn_obj kn_vm_with_enter(kn_obj *sp) { return with_enter(sp); }
+bool kn_vm_with_exit_exc(kn_obj exit_fn, kn_obj exc) { return with_exit_exc(exit_fn, exc); }
+void kn_vm_import_star(kn_frame_t *f, kn_obj mod) { import_star(f, mod); }
+kn_obj kn_vm_import_from(kn_obj mod, kn_obj name) { return import_from(mod, name); }
+kn_obj kn_vm_make_function(kn_frame_t *f, unsigned flags, kn_obj *sp, int *popped) { return make_function(f, flags, sp, popped); }

@@ -56,6 +56,7 @@ struct kn_code {
     uint16_t stacksize;
     uint16_t nblocks;
     uint16_t flags;
+    void *native; /* kn_native_t: machine code from @micropython.native/viper, or NULL */
 };
 
 typedef struct {
