@@ -1,7 +1,9 @@
 /* compile.c: scope analysis and bytecode generation from the parse tree. */
+#include <stdio.h>
 #include <string.h>
 
 #include "parse.h"
+#include "native.h"
 #include "vm.h"
 
 /* ---------------- scopes ---------------- */
@@ -146,7 +148,7 @@ static scope_t *an_function(analysis_t *a, scope_t *s, kn_obj node, kn_obj name,
         kn_list_append(c->varnames, NC(args, 5));
         c->flags |= KN_CODE_VARKW;
     }
-    if (NK(node) == KN_N_FUNCDEF && KN_NODE_IS_ASYNC(KN_NODE(node), 4)) c->coroutine = true;
+    if (NK(node) == KN_N_FUNCDEF && KN_NODE_IS_ASYNC(KN_NODE(node), 5)) c->coroutine = true;
     if (lambda_body) an_expr(a, c, body);
     else an_stmts(a, c, body);
     return c;
@@ -1394,14 +1396,51 @@ static void c_async_for(comp_t *c, kn_obj st) {
     patch_all(c, breaks);
 }
 
+/* @micropython.native / @micropython.viper: the code emitter to use (0 = an ordinary decorator). */
+static int native_decorator(kn_obj dec) {
+    if (NK(dec) != KN_N_ATTR || NK(NC(dec, 0)) != KN_N_NAME || NC(NC(dec, 0), 0) != KN_Q(micropython)) return 0;
+    if (NC(dec, 1) == KN_Q(native)) return KN_EMIT_NATIVE;
+    if (NC(dec, 1) == KN_Q(viper)) return KN_EMIT_VIPER;
+    return 0;
+}
+
+/* Viper type of an annotation node (object when absent). */
+static int native_annot(comp_t *c, kn_obj node) {
+    if (node == kn_none) return KN_VT_OBJ;
+    int t = NK(node) == KN_N_NAME ? kn_native_type_of_name(NC(node, 0)) : -1;
+    if (t < 0) {
+        char msg[160];
+        snprintf(msg, sizeof msg, "viper: unknown type annotation '%s' (int, uint, bool, ptr8, ptr16, ptr32, object)",
+                 NK(node) == KN_N_NAME ? kn_str_cstr(NC(node, 0)) : "...");
+        cerror(c->a->filename, NLINE(node), msg);
+    }
+    return t;
+}
+
 static void c_funcdef(comp_t *c, kn_obj node) {
     kn_obj decs = NC(node, 3);
-    for (size_t i = 0; i < LLEN(decs); i++) c_expr(c, LITEM(decs, i));
+    int emitter = 0;
+    size_t ndec = 0;
+    for (size_t i = 0; i < LLEN(decs); i++) {
+        int k = native_decorator(LITEM(decs, i));
+        if (k != 0) emitter = k; /* applied at compile time, not called */
+        else {
+            c_expr(c, LITEM(decs, i));
+            ndec++;
+        }
+    }
     scope_t *child = KN_PTR(kn_dict_get(c->a->scopes, node));
     kn_obj code = c_code_for(c, child, node, NC(node, 2), false);
+    if (emitter != 0) {
+        kn_obj annots = NC(NC(node, 1), 7); /* None when no positional parameter is annotated */
+        size_t na = annots == kn_none ? 0 : LLEN(annots);
+        uint8_t *types = kn_alloc_atomic(LLEN(NC(NC(node, 1), 0)) + 1); /* zero: object */
+        for (size_t i = 0; i < na; i++) types[i] = (uint8_t)native_annot(c, LITEM(annots, i));
+        kn_native_compile(KN_PTR(code), emitter, types, native_annot(c, NC(node, 4)));
+    }
     set_line(c, NLINE(node));
     c_make_function(c, code, child, NC(node, 1));
-    for (size_t i = 0; i < LLEN(decs); i++) emit_arg(c, KN_BC_CALL, 1, -1);
+    for (size_t i = 0; i < ndec; i++) emit_arg(c, KN_BC_CALL, 1, -1);
     c_name(c, NC(node, 0), NAME_STORE);
 }
 

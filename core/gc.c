@@ -240,46 +240,22 @@ static size_t next_free(size_t b) {
     return b;
 }
 
-/* Highest run of nb free blocks in [from, to). */
-static size_t find_run_down(size_t from, size_t to, size_t nb) {
-    uint8_t *t = kn_st.gc_table;
-    size_t run = 0;
-    for (size_t b = to; b > from; b--) {
-        if (t[b - 1] != B_FREE) {
-            run = 0;
-            continue;
-        }
-        if (++run == nb) return b - 1;
-    }
-    return SIZE_MAX;
-}
-
-/* Allocations of at least this many blocks (dict tables, list arrays, big buffers) are placed from
- * the top of the heap down, small objects from the bottom up. Without the split, the small keys made
- * while a dict grows land in the holes its old tables leave, and the free space ends up as many
- * holes none of which fits the next table (a 1000-entry dict failed with 57 KB of 96 KB free). */
-#define KN_LARGE_BLOCKS 32u
-
 /*
- * Small objects: first-fit from the lowest free block (gc_hint: no block below it is free). Next-fit
- * spread the survivors of a loop (e.g. the keys of a growing dict) across the whole heap between
- * collections, leaving only small holes and no room for one large table; first-fit packs them at the
- * bottom.
+ * First-fit from the lowest free block (gc_hint: no block below it is free). Next-fit spread the
+ * survivors of a loop (e.g. the keys of a growing dict) across the whole heap between collections,
+ * leaving only small holes and no room for one large table; first-fit packs them at the bottom.
  */
 static void *try_alloc(size_t nb, bool atomic) {
     size_t total = kn_st.gc_blocks;
     size_t hint = kn_st.gc_hint < total ? kn_st.gc_hint : 0;
-    bool large = nb >= KN_LARGE_BLOCKS;
-    size_t start = large ? find_run_down(hint, total, nb) : find_run(hint, total, nb);
+    size_t start = find_run(hint, total, nb);
     if (start == SIZE_MAX) return NULL;
     uint8_t *t = kn_st.gc_table;
     t[start] = (uint8_t)(B_HEAD | (atomic ? B_ATOMIC : 0));
     for (size_t i = start + 1; i < start + nb; i++) t[i] = B_TAIL;
-    /* The hint moves to the first free block when this allocation covered it, or when a one-block
-     * allocation proved every block up to start used. (Advancing only when start == hint left a
-     * stale hint, e.g. after an in-place realloc took the hint block, and every later small
-     * allocation rescanned all that was allocated since: quadratic.) */
-    if ((hint >= start && hint < start + nb) || (nb == 1 && !large)) {
+    /* The hint moves to the first free block when this allocation took the hint block, or when a
+     * one-block allocation proved every block up to start used. */
+    if (start == hint || nb == 1) {
         kn_st.gc_hint = next_free(start + nb);
     }
     kn_st.gc_alloc_since += nb;
@@ -398,7 +374,7 @@ void *kn_realloc(void *p, size_t old, size_t n) {
     size_t s = b;
     while (s > 0 && t[s - 1] == B_FREE) s--;
     if (kn_st.gc_lock == 0 && e - s >= want) {
-        size_t ns = e - want; /* as high as possible: large blocks live at the top */
+        size_t ns = e - want; /* as high as possible: the free blocks left below stay together */
         void *q = kn_st.gc_pool + ns * KN_BLOCK;
         memmove(q, p, have * KN_BLOCK);
         memset((uint8_t *)q + have * KN_BLOCK, 0, (want - have) * KN_BLOCK);

@@ -729,6 +729,7 @@ static kn_obj parse_testlist_star(parser_t *p, bool allow_yield) {
 static kn_obj parse_args(parser_t *p, int close, bool lambda) {
     uint32_t line = p->tok.line;
     kn_obj names = LIST(), defaults = LIST(), kwonly = LIST(), kwdefaults = LIST();
+    kn_obj annots = kn_none; /* for @micropython.viper: annotation per positional parameter, once there is one */
     kn_obj vararg = kn_none, kwarg = kn_none;
     int nposonly = 0;
     bool star_seen = false;
@@ -748,7 +749,8 @@ static kn_obj parse_args(parser_t *p, int close, bool lambda) {
             }
         } else {
             kn_obj name = expect_name(p);
-            if (!lambda && accept_op(p, KN_P_COLON)) parse_test(p);
+            kn_obj annot = kn_none;
+            if (!lambda && accept_op(p, KN_P_COLON)) annot = parse_test(p);
             kn_obj def = KN_NULL;
             if (accept_op(p, KN_P_ASSIGN)) def = parse_test(p);
             /* Duplicate parameter names are a syntax error. */
@@ -764,6 +766,11 @@ static kn_obj parse_args(parser_t *p, int close, bool lambda) {
                 APPEND(kwdefaults, def == KN_NULL ? kn_none : def);
             } else {
                 APPEND(names, name);
+                if (annot != kn_none && annots == kn_none) {
+                    annots = LIST();
+                    for (size_t i = 1; i < ((kn_list_t *)names)->len; i++) APPEND(annots, kn_none);
+                }
+                if (annots != kn_none) APPEND(annots, annot);
                 if (def != KN_NULL) {
                     APPEND(defaults, def);
                 } else if (((kn_list_t *)defaults)->len > 0) {
@@ -773,7 +780,7 @@ static kn_obj parse_args(parser_t *p, int close, bool lambda) {
         }
         if (!accept_op(p, KN_P_COMMA)) break;
     }
-    return NODE(KN_N_ARGS, line, names, defaults, vararg, kwonly, kwdefaults, kwarg, KN_MKSMALL(nposonly));
+    return NODE(KN_N_ARGS, line, names, defaults, vararg, kwonly, kwdefaults, kwarg, KN_MKSMALL(nposonly), annots);
 }
 
 /* ---- statements ---- */
@@ -943,9 +950,10 @@ static kn_obj parse_funcdef(parser_t *p, kn_obj decorators) {
     expect_op(p, KN_P_LPAR);
     kn_obj args = parse_args(p, KN_P_RPAR, false);
     expect_op(p, KN_P_RPAR);
-    if (accept_op(p, KN_P_ARROW)) parse_test(p);
+    kn_obj ret = kn_none; /* return annotation, kept for @micropython.viper */
+    if (accept_op(p, KN_P_ARROW)) ret = parse_test(p);
     kn_obj body = parse_suite(p);
-    return NODE(KN_N_FUNCDEF, line, name, args, body, decorators);
+    return NODE(KN_N_FUNCDEF, line, name, args, body, decorators, ret);
 }
 
 static kn_obj parse_classdef(parser_t *p, kn_obj decorators) {

@@ -50,20 +50,18 @@ void kn_printf(kn_print_t *p, const char *fmt, ...) {
     va_end(ap);
 }
 
-/* A vstr's buffer sits behind room for a str header, so that kn_vstr_to_str/bytes turn the buffer
- * itself into the object (shrunk in place) instead of copying it: a loop that formats the keys it
- * keeps then leaves no freed buffers between them to fragment a small board's heap. */
+/* A vstr's block has room for a str header beyond its capacity, so that kn_vstr_to_str/bytes turn the
+ * block itself into the object (text moved up behind the header, block shrunk in place) instead of
+ * copying it: a loop that formats the keys it keeps then leaves no freed buffers between them to
+ * fragment a small board's heap. buf stays the block's start: a vstr inside a heap object (the
+ * compiler's code buffer) is found by the collector, which follows only pointers to block starts. */
 #define VSTR_HDR sizeof(kn_str_t)
-
-static char *vstr_base(kn_vstr_t *v) {
-    return v->buf - VSTR_HDR;
-}
 
 void kn_vstr_init(kn_vstr_t *v, size_t cap) {
     if (cap < 16) {
         cap = 16;
     }
-    v->buf = (char *)kn_alloc_atomic(VSTR_HDR + cap + 1) + VSTR_HDR; /* +1: the NUL a str keeps */
+    v->buf = kn_alloc_atomic(cap + VSTR_HDR + 1); /* +1: the NUL a str keeps */
     v->len = 0;
     v->cap = cap;
 }
@@ -74,7 +72,7 @@ char *kn_vstr_extend(kn_vstr_t *v, size_t n) {
         if (nc < v->len + n) {
             nc = v->len + n + 16;
         }
-        v->buf = (char *)kn_realloc(vstr_base(v), VSTR_HDR + v->cap + 1, VSTR_HDR + nc + 1) + VSTR_HDR;
+        v->buf = kn_realloc(v->buf, v->cap + VSTR_HDR + 1, nc + VSTR_HDR + 1);
         v->cap = nc;
     }
     char *p = v->buf + v->len;
@@ -102,7 +100,7 @@ void kn_vstr_printer(kn_vstr_t *v, kn_print_t *p) {
 /* The buffer is released at once (the vstr is empty afterwards): left for the GC, these temporaries
  * end up between the long-lived strings a loop builds and fragment the heap of a small board. */
 void kn_vstr_free(kn_vstr_t *v) {
-    kn_free(vstr_base(v));
+    kn_free(v->buf);
     v->buf = NULL;
     v->len = 0;
     v->cap = 0;
@@ -111,9 +109,10 @@ void kn_vstr_free(kn_vstr_t *v) {
 /* Makes the vstr's own block the str/bytes object (see VSTR_HDR). */
 static kn_obj vstr_adopt(kn_vstr_t *v, const kn_type_t *t) {
     size_t n = v->len;
-    kn_str_t *o = (kn_str_t *)(void *)vstr_base(v);
+    kn_str_t *o = (kn_str_t *)(void *)v->buf;
+    memmove((char *)o + VSTR_HDR, v->buf, n);
     kn_strlike_init(o, t, n);
-    kn_realloc(o, VSTR_HDR + v->cap + 1, VSTR_HDR + n + 1); /* shrinking stays in place */
+    kn_realloc(o, v->cap + VSTR_HDR + 1, VSTR_HDR + n + 1); /* shrinking stays in place */
     v->buf = NULL;
     v->len = 0;
     v->cap = 0;

@@ -1,6 +1,7 @@
 /* vm.c: the bytecode interpreter loop (computed-goto dispatch where available). */
 #include <string.h>
 
+#include "native.h"
 #include "vm.h"
 
 #define tb_skip_frame kn_st.tb_skip_frame /* a re-raise in this frame adds no second traceback entry */
@@ -167,6 +168,37 @@ static int __attribute__((noinline)) delegate_throw(const kn_obj *m, kn_obj exc,
     return KN_GEN_RETURN;
 }
 
+/* A .throw() into a frame suspended at YIELD_FROM, whose delegate is sp[-1]: true when the delegate
+   yielded (*result); false when it finished (its value replaces sp[-1]: go on after the YIELD_FROM).
+   Raises exc when the delegate cannot take it. Shared by the VM and native code (native_rt.c). */
+bool kn_vm_throw_into_delegate(kn_obj *sp, kn_obj exc, kn_obj *result) {
+    kn_obj dthrow[2];
+    kn_obj r;
+    if (KN_IS_GEN_LIKE(sp[-1])) {
+        /* Forward the throw to the delegate generator. */
+        int st;
+        if (kn_isinstance(exc, &kn_type_GeneratorExit)) {
+            kn_gen_resume_method(sp[-1], kn_none, kn_exc_new(&kn_type_GeneratorExit, 0, NULL));
+            kn_raise(exc);
+        }
+        r = kn_gen_send(sp[-1], kn_none, exc, &st);
+        if (st == KN_GEN_YIELD) {
+            *result = r;
+            return true;
+        }
+    } else if (!kn_isinstance(exc, &kn_type_GeneratorExit) && kn_load_method_maybe(sp[-1], KN_Q(throw), dthrow)) {
+        /* A delegate with a throw() method (an awaitable's iterator) sees the exception first. */
+        if (delegate_throw(dthrow, exc, &r) == KN_GEN_YIELD) {
+            *result = r;
+            return true;
+        }
+    } else {
+        kn_raise(exc);
+    }
+    sp[-1] = r;
+    return false;
+}
+
 static kn_obj with_enter(kn_obj *sp) {
     kn_obj ctx = sp[-1];
     kn_obj exit_fn = kn_load_attr_maybe(ctx, KN_Q(__exit__));
@@ -267,35 +299,9 @@ static int vm_loop(kn_frame_t *f, kn_obj *result) {
     if (f->throw_exc != KN_NULL) {
         kn_obj exc = f->throw_exc;
         f->throw_exc = KN_NULL;
-        kn_obj dthrow[2];
-        if (*ip == KN_BC_YIELD_FROM && KN_IS_GEN_LIKE(sp[-1])) {
-            /* Forward the throw to the delegate generator. */
-            int st;
-            kn_obj r;
-            if (kn_isinstance(exc, &kn_type_GeneratorExit)) {
-                kn_gen_resume_method(sp[-1], kn_none, kn_exc_new(&kn_type_GeneratorExit, 0, NULL));
-                kn_raise(exc);
-            }
-            r = kn_gen_send(sp[-1], kn_none, exc, &st);
-            if (st == KN_GEN_YIELD) {
-                *result = r;
-                return KN_GEN_YIELD;
-            }
-            sp[-1] = r;
-            ip++;
-        } else if (*ip == KN_BC_YIELD_FROM && !kn_isinstance(exc, &kn_type_GeneratorExit) &&
-                   kn_load_method_maybe(sp[-1], KN_Q(throw), dthrow)) {
-            /* A delegate with a throw() method (an awaitable's iterator) sees the exception first. */
-            kn_obj r;
-            if (delegate_throw(dthrow, exc, &r) == KN_GEN_YIELD) {
-                *result = r;
-                return KN_GEN_YIELD;
-            }
-            sp[-1] = r;
-            ip++;
-        } else {
-            kn_raise(exc);
-        }
+        if (*ip != KN_BC_YIELD_FROM) kn_raise(exc);
+        if (kn_vm_throw_into_delegate(sp, exc, result)) return KN_GEN_YIELD;
+        ip++;
     }
 
 #if KILN_COMPUTED_GOTO
@@ -997,6 +1003,9 @@ int kn_vm_run(kn_frame_t *f, kn_obj *result) {
     void *prev_frame = kn_st.cur_frame;
     f->back = prev_frame;
     kn_st.cur_frame = f;
+#if KILN_NATIVE
+    if (f->code->native != NULL) return kn_native_run(f, result, prev_frame); /* @micropython.native/viper */
+#endif
     if (f->code->nblocks != 0) return vm_run_blocks(f, result, prev_frame);
     /* No try/with in this code: exceptions unwind straight through (no setjmp per call). */
     int st = vm_loop(f, result);
@@ -1057,3 +1066,18 @@ static kn_obj build_class(size_t n, const kn_obj *args, kn_obj kw) {
     return cls;
 }
 KN_FUNK(kn_build_class_obj, 2, build_class);
+
+/* ---- the VM's helpers for machine code from @micropython.native/viper (native_rt.c) ---- */
+kn_obj kn_vm_load_global(kn_obj globals, kn_obj name) { return load_global(globals, name); }
+void kn_vm_unpack(kn_obj seq, size_t n, kn_obj *out) { unpack(seq, n, out); }
+void kn_vm_unpack_ex(kn_obj seq, size_t before, size_t after, kn_obj *out) { unpack_ex(seq, before, after, out); }
+kn_obj kn_vm_format_value(kn_obj v, unsigned flags, kn_obj spec) { return format_value(v, flags, spec); }
+kn_obj kn_vm_build_string(kn_obj *items, size_t n) { return build_string(items, n); }
+void kn_vm_print_expr(kn_obj v) { print_expr(v); }
+void kn_vm_do_raise(kn_frame_t *f, unsigned n, kn_obj *sp) { do_raise(f, n, sp); }
+kn_obj kn_vm_delegate_send(kn_obj iter, kn_obj value, int *status) { return delegate_send(iter, value, status); }
+kn_obj kn_vm_with_enter(kn_obj *sp) { return with_enter(sp); }
+bool kn_vm_with_exit_exc(kn_obj exit_fn, kn_obj exc) { return with_exit_exc(exit_fn, exc); }
+void kn_vm_import_star(kn_frame_t *f, kn_obj mod) { import_star(f, mod); }
+kn_obj kn_vm_import_from(kn_obj mod, kn_obj name) { return import_from(mod, name); }
+kn_obj kn_vm_make_function(kn_frame_t *f, unsigned flags, kn_obj *sp, int *popped) { return make_function(f, flags, sp, popped); }

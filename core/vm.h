@@ -60,6 +60,7 @@ struct kn_code {
     uint16_t stacksize;
     uint16_t nblocks;
     uint16_t flags;
+    void *native; /* kn_native_t: machine code from @micropython.native/viper, or NULL */
 };
 
 typedef struct {
@@ -119,6 +120,7 @@ kn_obj kn_gen_new(kn_frame_t *f, kn_obj name);
 extern const kn_type_t kn_type_coroutine, kn_type_async_generator;
 #define KN_IS_GEN_LIKE(o) (kn_is_type(o, &kn_type_generator) || kn_is_type(o, &kn_type_coroutine))
 kn_obj kn_get_awaitable(kn_obj o);
+bool kn_vm_throw_into_delegate(kn_obj *sp, kn_obj exc, kn_obj *result);
 kn_obj kn_asyncgen_wrap(kn_obj v);
 kn_obj kn_get_aiter(kn_obj o);
 kn_obj kn_get_anext(kn_obj it);
