@@ -132,6 +132,8 @@ static void float_repr(kn_vstr_t *out, kn_float_t v) {
     kn_vstr_add(out, eb, (size_t)el);
 }
 
+#define FMT_PREC_MAX 1100
+
 void kn_float_format(kn_vstr_t *out, kn_float_t v, char fmt, int prec, bool alt) {
     if (fmt == 'r' || (fmt == 0 && prec < 0)) {
         float_repr(out, v);
@@ -144,27 +146,45 @@ void kn_float_format(kn_vstr_t *out, kn_float_t v, char fmt, int prec, bool alt)
         kn_vstr_add(out, s, 3);
         return;
     }
-    if (fmt == 0) {
-        /* Like 'g' but always shows a decimal point or exponent (str.format with only a precision). */
-        char f[16];
-        snprintf(f, sizeof f, "%%.%dg", prec < 0 ? 12 : (prec == 0 ? 1 : prec));
+    if (prec < 0) prec = fmt == 0 ? 12 : 6;
+    if (fmt == 0 && prec == 0) {
+        /* CPython: one significant digit, fixed only for exponents -4..-1 ("0.1"), else "1e+00" */
         char buf[64];
-        int n = snprintf(buf, sizeof buf, f, (double)v);
-        kn_vstr_add(out, buf, (size_t)n);
-        if (!strpbrk(buf, ".eni")) kn_vstr_add(out, ".0", 2);
+        int n0 = snprintf(buf, sizeof buf, "%.0e", (double)v); /* the exponent after rounding */
+        int x = atoi(strchr(buf, 'e') + 1);
+        if (v != 0 && x >= -4 && x < 0) n0 = snprintf(buf, sizeof buf, "%.*f", -x, (double)v);
+        kn_vstr_add(out, buf, (size_t)n0);
         return;
     }
-    if (prec < 0) prec = 6;
     if (fmt == '%') {
         v *= 100;
         fmt = 'f';
     }
+    /* A double's decimal expansion ends within ~1075 digits: further digits are zeros, appended here
+     * rather than asked of snprintf (which would allocate for them outside the GC heap). */
+    int pad = 0;
+    if (prec > FMT_PREC_MAX) {
+        if (fmt == 'f' || fmt == 'F' || fmt == 'e' || fmt == 'E') pad = prec - FMT_PREC_MAX;
+        prec = FMT_PREC_MAX; /* 'g': the extra significant digits would be zeros, stripped */
+    }
     char f[16];
-    snprintf(f, sizeof f, "%%%s.%d%c", alt ? "#" : "", prec, fmt);
+    /* fmt 0 is 'g' that always shows a decimal point or exponent (str.format with only a precision). */
+    snprintf(f, sizeof f, "%%%s.%d%c", alt ? "#" : "", prec, fmt == 0 ? 'g' : fmt);
+    size_t start = out->len;
     int n = snprintf(NULL, 0, f, (double)v);
     char *p = kn_vstr_extend(out, (size_t)n + 1);
     snprintf(p, (size_t)n + 1, f, (double)v);
     out->len--;
+    if (pad > 0) {
+        /* the zeros go at the end of the digits: before the exponent for 'e' */
+        char *e = memchr(out->buf + start, fmt == 'E' ? 'E' : 'e', out->len - start);
+        size_t tail = (fmt == 'e' || fmt == 'E') && e != NULL ? out->len - (size_t)(e - out->buf) : 0;
+        kn_vstr_extend(out, (size_t)pad);
+        char *digits_end = out->buf + out->len - (size_t)pad - tail;
+        memmove(digits_end + pad, digits_end, tail);
+        memset(digits_end, '0', (size_t)pad);
+    }
+    if (fmt == 0 && !strpbrk(out->buf + start, ".eni")) kn_vstr_add(out, ".0", 2);
 }
 
 void kn_float_print(kn_print_t *p, kn_float_t v) {

@@ -263,7 +263,7 @@ static kn_obj bound_call(kn_obj self, size_t n, size_t nkw, const kn_obj *args) 
     kn_obj local[8];
     kn_obj *all = total + 1 <= 8 ? local : kn_alloc((total + 1) * sizeof(kn_obj));
     all[0] = b->self;
-    memcpy(all + 1, args, total * sizeof(kn_obj));
+    if (total > 0) memcpy(all + 1, args, total * sizeof(kn_obj)); /* args may be NULL when there are none */
     return kn_call(b->func, n + 1, nkw, all);
 }
 

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "board_info.h"
 #include "hal.h"
 #include "state.h"
 
@@ -76,6 +77,16 @@ void hal_heap_region(void **start, size_t *len) {
 
 void hal_reset(void) {
     abort(); /* only the REPL resets; the harness never runs it */
+}
+
+/* The board identity the banner and sys.implementation read (gen/board_info.c on a real build). */
+const char kiln_board_id[] = "FUZZ";
+const char kiln_board_variant[] = "";
+const char kiln_board_product[] = "libFuzzer harness";
+const char kiln_mcu_name[] = "host";
+
+bool hal_exit_ends_run(void) {
+    return true;
 }
 
 void hal_exit(int code) {
