@@ -123,3 +123,27 @@ def test_shared_cache_reuses_core_objects_across_boards(tmp_path: Path) -> None:
     # include the board's own config (the console's pins) or hold its strings are never shared.
     assert "core/banner.o" in retrieved
     assert "gen/board_info.o" not in retrieved and "obj/console.o" not in retrieved
+
+
+def test_shared_cache_reuses_stm32_drivers_across_parts(tmp_path: Path) -> None:
+    """The STM32 drivers read the part and board from data (chip.c), so an F401 and an F405 board (other
+    peripheral sets, IRQ counts, flash sizes and REPL USARTs; one of them emulated) share every driver object."""
+    tree = checkout(tmp_path / "cache")
+    result = subprocess.run([sys.executable, "-m", "SCons", "-Q", "BOARD=NUCLEO_F401RE,NETDUINO_PLUS_2", "-j1"],
+                            cwd=tree, capture_output=True, text=True, check=True)
+    retrieved = set(re.findall(r"Retrieved `build/NETDUINO_PLUS_2/([^']+)' from cache", result.stdout))
+    compiled = set(re.findall(r"^CC +build/NETDUINO_PLUS_2/(\S+)$", result.stdout, re.MULTILINE))
+    port = tree / "ports/stm32"
+    drivers = {f"obj/drivers/{src.stem}.o" for src in port.glob("drivers/*.c")} - {"obj/drivers/board_io.o"}
+    assert {"obj/drivers/uart.o", "obj/drivers/gpio.o", "obj/drivers/spi.o", "obj/drivers/irq.o"} <= drivers
+    assert drivers <= retrieved, sorted(drivers - retrieved)
+    assert {"obj/vectors.o", "obj/system.o", "obj/main.o", "obj/startup.o"} <= retrieved
+    # What does differ is compiled for the board: the part's data and the board's pins and clocks.
+    assert {"obj/chip.o", "obj/clock.o", "obj/console.o", "obj/drivers/board_io.o", "gen/pins.o"} <= compiled
+    assert not compiled & drivers
+    # The two parts' data really differ (F401: 85 interrupts, USART1/2/6; F405: 82, USART1..6), yet both
+    # firmwares link the same driver code.
+    for obj in ("obj/drivers/uart.o", "obj/drivers/irq.o"):
+        assert (tree / "build/NETDUINO_PLUS_2" / obj).read_bytes() == (tree / "build/NUCLEO_F401RE" / obj).read_bytes()
+    assert (tree / "build/NETDUINO_PLUS_2/obj/chip.o").read_bytes() != \
+        (tree / "build/NUCLEO_F401RE/obj/chip.o").read_bytes()

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from kiln.boards import Board
+from kiln.boards import Board, load_board
 from tests.support import stm32_models as models
 from tests.support.stm32_unicorn import (
     BOOTLOADER_ENTRY_OFFSET,
@@ -23,6 +23,7 @@ from tests.support.stm32_unicorn import (
     flash_sectors,
     link_driver_elf,
     stm32_machine,
+    struct_layouts,
 )
 
 F4, F7 = "NETDUINO_PLUS_2", "NUCLEO_F767ZI"
@@ -279,6 +280,31 @@ def test_uart_refuses_console_and_missing_ones(chip: Callable[..., Stm32]) -> No
     f401 = chip("NUCLEO_F401RE")
     assert uart_init(f401, 3)[0] == -ENODEV
     assert uart_init(f401, 2)[0] == -EBUSY  # the Nucleo's console
+
+
+@pytest.mark.parametrize("board_id", [F4, F7, "NUCLEO_F401RE", "NUCLEO_F411RE", "NUCLEO_F446RE"])
+def test_chip_data_matches_the_board_and_mcu_files(chip: Callable[..., Stm32], board_id: str) -> None:
+    """The drivers are compiled once per CPU and read the part from stm32_chip (chip.c, per board): its
+    USART set, REPL USART, flash region and emulator flag must be those of the board and MCU files."""
+    stm = chip(board_id)
+    board = load_board(board_id)
+    layout = struct_layouts(stm.machine.elf_path, ["stm32_chip_t"])["stm32_chip_t"]
+    base = stm.machine.symbols["stm32_chip"]
+
+    def field(name: str, size: int) -> int:
+        return int.from_bytes(stm.machine.read(base + layout[name], size), "little")
+
+    uarts = board.mcu.get("uarts", [1, 2, 3, 4, 5, 6])  # the F405's MCU file lists none: USART1..6 (DS8626)
+    assert field("uart_mask", 2) == sum(1 << n for n in uarts)
+    assert field("repl_uart", 1) == board.data["repl"]["uart"]
+    flash = board.region("FLASH")
+    assert (field("flash_base", 4), field("flash_size", 4)) == (flash.origin, flash.length)
+    assert field("emulator", 1) == (1 if board.data.get("emulator") else 0)
+    assert field("selftest", 4) == 0, "only the SELFTEST variant links the self-test"
+    # ... and the shared UART driver acts on it: the console's is busy, the part's others open.
+    for index in range(1, 9):
+        expected = -EBUSY if index == board.data["repl"]["uart"] else 0 if index in uarts else -ENODEV
+        assert uart_init(stm, index)[0] == expected, index
 
 
 def test_uart_overrun_and_errors_are_counted(chip: Callable[..., Stm32]) -> None:

@@ -1,15 +1,12 @@
 /* main.c: the STM32 entry point after Reset_Handler: bring up the HAL, then hand over to the core. */
-#include "board_config.h"
+#include "drivers/chip.h"
 #include "hal.h"
 #include "kiln_main.h"
-#ifdef KILN_HAS_DRIVER_SELFTEST
-#include "drivers/selftest.h"
-#endif
 
 int main(void) {
     hal_init();
-#ifdef KILN_HAS_DRIVER_SELFTEST
-    stm32_selftest(); /* test-only builds (board variant SELFTEST): never returns */
-#endif
+    if (stm32_chip.selftest != NULL) {
+        stm32_chip.selftest(); /* test-only builds (board variant SELFTEST): never returns */
+    }
     kiln_main();
 }

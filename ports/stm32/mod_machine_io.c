@@ -13,6 +13,7 @@
 #include "drivers/timer.h"
 #include "hal.h"
 #include "state.h"
+#include "stm32_part.h"
 #include "stm32_port.h"
 
 kn_obj kn_module_from_table(kn_obj name, const kn_method_t *items, size_t n);

@@ -3,7 +3,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "board_config.h"
+#include "drivers/chip.h"
 #include "hal.h"
 #include "stm32_port.h"
 #include "stm32_regs.h"
@@ -53,21 +53,16 @@ void hal_reset(void) {
 /*
  * Semihosting is a BKPT the debugger (or QEMU with -semihosting) services; on a board without one
  * attached it is a HardFault. So it is used only when the build says the board runs in an emulator
- * (KILN_EMULATOR, from the board's `emulator` key) AND the chip proves it is one: the RCC reads back
+ * (stm32_chip.emulator, from the board's `emulator` key) AND the chip proves it is one: the RCC reads back
  * as absent (see clock.c). A Netduino flashed with the very same image therefore resets instead.
  */
 bool hal_exit_ends_run(void) {
-#ifdef KILN_EMULATOR
-    return stm32_clocks()->emulated;
-#else
-    return false;
-#endif
+    return stm32_chip.emulator && stm32_clocks()->emulated;
 }
 
 void hal_exit(int code) {
     stm32_console_flush();
-#ifdef KILN_EMULATOR
-    if (stm32_clocks()->emulated && !exiting) {
+    if (stm32_chip.emulator && stm32_clocks()->emulated && !exiting) {
         exiting = true; /* a fault from the BKPT itself (no semihosting) must not come back here */
         const uint32_t block[2] = {ADP_STOPPED_APPLICATION_EXIT, (uint32_t)code};
         register uint32_t r0 __asm("r0") = SEMIHOSTING_SYS_EXIT_EXTENDED;
@@ -81,8 +76,5 @@ void hal_exit(int code) {
             __asm volatile("wfi");
         }
     }
-#else
-    (void)code;
-#endif
     hal_reset();
 }

@@ -1,16 +1,16 @@
 /* vectors.c: the vector table (first in flash, see linker.ld.j2) and the fault handlers (unhandled device interrupts: drivers/irq.c). */
 #include <stdint.h>
 
+#include "drivers/chip.h"
 #include "drivers/irq.h"
 #include "hal.h"
-#include "stm32_console.h"
-#include "stm32_part.h"
 #include "stm32_port.h"
 
-/* One table for every part: 112 device interrupts covers the largest (F767, 110). */
+/* One table for every part: 112 device interrupts covers the largest (F767, 110). It holds nothing of the
+   board or part (the console's interrupt is told apart in drivers/irq.c), so it compiles once per CPU. */
 #define VECTOR_IRQS 112
-#if STM32_IRQ_COUNT > VECTOR_IRQS
-#error "vectors.c: this MCU has more interrupts than the vector table holds"
+#if STM32_IRQ_MAX > VECTOR_IRQS
+#error "vectors.c: this CPU's parts have more interrupts than the vector table holds"
 #endif
 
 extern uint32_t __kiln_stack_top;
@@ -53,9 +53,10 @@ void stm32_fault(const uint32_t *frame) {
 static void ignored_exception(void) {
 }
 
-/* Drivers attach their handlers at run time (drivers/irq.c); one without a handler gets masked there. */
-#define IRQ(n) ((n) == CON_IRQ ? stm32_console_irq : stm32_irq_dispatch)
-#define IRQ8(n) IRQ(n), IRQ(n + 1), IRQ(n + 2), IRQ(n + 3), IRQ(n + 4), IRQ(n + 5), IRQ(n + 6), IRQ(n + 7)
+/* Drivers attach their handlers at run time (drivers/irq.c); one without a handler gets masked there, and
+   the console's interrupt goes on to stm32_console_irq. */
+#define IRQ8(n) stm32_irq_dispatch, stm32_irq_dispatch, stm32_irq_dispatch, stm32_irq_dispatch, \
+    stm32_irq_dispatch, stm32_irq_dispatch, stm32_irq_dispatch, stm32_irq_dispatch
 
 /* Word 0 is the initial stack pointer, stored as a handler-sized entry like the rest. */
 __attribute__((section(".isr_vector"), used)) const stm32_handler_t stm32_vectors[16 + VECTOR_IRQS] = {

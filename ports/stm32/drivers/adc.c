@@ -39,7 +39,7 @@
 
 int stm32_adc_init(stm32_adc_t *adc, uint32_t index, uint32_t bits) {
     adc->up = 0u;
-    if (index < 1u || index > (uint32_t)STM32_ADC_COUNT) {
+    if (index < 1u || index > stm32_chip.adc_count) {
         return -STM32_ENODEV;
     }
     uint32_t res;
@@ -92,7 +92,7 @@ int stm32_adc_read(stm32_adc_t *adc, uint32_t channel, uint32_t *value) {
     }
     const bool sensor = channel == STM32_ADC_CH_TEMP;
     if (sensor) {
-        channel = STM32_ADC_TEMP_CH;
+        channel = stm32_chip.adc_temp_ch;
     }
     if (channel > 18u || (channel >= 16u && adc->index != 1u)) {
         return -STM32_EINVAL;

@@ -1,87 +1,31 @@
-/* chip.h: which peripherals each supported STM32 has and where (RM0090, RM0368, RM0383, RM0390, RM0410). */
+/* chip.h: what the drivers know of the STM32: register layouts per CPU core, the part and board as data (chip.c). */
 #ifndef KILN_STM32_CHIP_H
 #define KILN_STM32_CHIP_H
 
-#include "board_config.h"
-#include "stm32_part.h"
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core_config.h"
 
 /*
- * One family macro per reference manual; the rest of the drivers key on the capability macros below,
- * never on part numbers.
+ * Nothing here depends on the board or the part number, so a driver compiles to the same object for every
+ * board with the same CPU core (and the shared object cache hands it to the next board). Differences
+ * between parts are the data in `stm32_chip` (chip.c, compiled per board from stm32_part.h and
+ * board_config.h); differences in register layout follow the CPU: the F7 parts are the Cortex-M7 ones.
  *
- * STM32_GPIO_PORTS      bit n: GPIO port n (A = 0) exists
- * STM32_UART_MASK       bit n: USART/UART n exists
- * STM32_SPI_MASK        bit n: SPIn exists
- * STM32_I2C_MASK        bit n: I2Cn exists
+ * STM32_F7              1 for the F7 register layouts (USART, I2C, flash ACR, caches), 0 for F4
  * STM32_I2C_V2          1: the F7's I2C (TIMINGR, NBYTES); 0: the F4's I2C (CCR/TRISE, SB/ADDR/BTF)
- * STM32_ADC_COUNT       ADC1..ADCn
- * STM32_HAS_DAC         DAC with two channels on PA4/PA5
- * STM32_TIM_MASK        bit n: TIMn exists
- * STM32_ADC_TEMP_CH     ADC1 channel of the temperature sensor (VREFINT is 17, VBAT 18 everywhere)
+ * STM32_IRQ_MAX         device interrupts the driver tables have room for (the largest part of the CPU)
  * STM32_UID_BASE        96-bit unique device ID
  * STM32_FLASH_SIZE_REG  16-bit flash size in KiB
  * STM32_CAL_*           factory calibration values (temperature at 30/110 C, VREFINT at 3.3 V)
  * STM32_SYSMEM_BASE     system memory: the ST ROM bootloader's vector table
  * STM32_FLASH_UNIT      size of sectors 0..3; sector 4 is 4 units, the rest 8 units (single-bank F7)
  */
-#if defined(KILN_MCU_STM32F405RG) || defined(KILN_MCU_STM32F405VG) || defined(KILN_MCU_STM32F405ZG) || \
-    defined(KILN_MCU_STM32F407VG) || defined(KILN_MCU_STM32F407ZG) || defined(KILN_MCU_STM32F415RG)
-#define STM32_FAMILY_F40X 1
-#define STM32_GPIO_PORTS 0x1FFu /* A..I */
-#define STM32_UART_MASK 0x7Eu
-#define STM32_SPI_MASK 0x0Eu
-#define STM32_I2C_MASK 0x0Eu
-#define STM32_ADC_COUNT 3
-#define STM32_HAS_DAC 1
-#define STM32_TIM_MASK 0x7FFEu /* TIM1..TIM14 */
-#define STM32_ADC_TEMP_CH 16u
-#elif defined(KILN_MCU_STM32F401RE) || defined(KILN_MCU_STM32F401RC) || defined(KILN_MCU_STM32F401CE) || \
-    defined(KILN_MCU_STM32F401CC)
-#define STM32_FAMILY_F401 1
-#define STM32_GPIO_PORTS 0x9Fu /* A..E, H */
-#define STM32_UART_MASK 0x46u
-#define STM32_SPI_MASK 0x1Eu
-#define STM32_I2C_MASK 0x0Eu
-#define STM32_ADC_COUNT 1
-#define STM32_HAS_DAC 0
-#define STM32_TIM_MASK 0x0E3Eu /* TIM1..5, TIM9..11 */
-#define STM32_ADC_TEMP_CH 18u
-#elif defined(KILN_MCU_STM32F411RE) || defined(KILN_MCU_STM32F411CE) || defined(KILN_MCU_STM32F411CC)
-#define STM32_FAMILY_F411 1
-#define STM32_GPIO_PORTS 0x9Fu
-#define STM32_UART_MASK 0x46u
-#define STM32_SPI_MASK 0x3Eu
-#define STM32_I2C_MASK 0x0Eu
-#define STM32_ADC_COUNT 1
-#define STM32_HAS_DAC 0
-#define STM32_TIM_MASK 0x0E3Eu
-#define STM32_ADC_TEMP_CH 18u
-#elif defined(KILN_MCU_STM32F446RE) || defined(KILN_MCU_STM32F446RC) || defined(KILN_MCU_STM32F446ZE)
-#define STM32_FAMILY_F446 1
-#define STM32_GPIO_PORTS 0xFFu /* A..H */
-#define STM32_UART_MASK 0x7Eu
-#define STM32_SPI_MASK 0x1Eu
-#define STM32_I2C_MASK 0x0Eu
-#define STM32_ADC_COUNT 3
-#define STM32_HAS_DAC 1
-#define STM32_TIM_MASK 0x7FFEu
-#define STM32_ADC_TEMP_CH 18u
-#elif defined(KILN_MCU_STM32F767ZI) || defined(KILN_MCU_STM32F767VI) || defined(KILN_MCU_STM32F746ZG)
-#define STM32_FAMILY_F7 1
-#define STM32_GPIO_PORTS 0x7FFu /* A..K */
-#define STM32_UART_MASK 0x1FEu  /* USART1..3, UART4/5, USART6, UART7/8 */
-#define STM32_SPI_MASK 0x7Eu
-#define STM32_I2C_MASK 0x1Eu
-#define STM32_ADC_COUNT 3
-#define STM32_HAS_DAC 1
-#define STM32_TIM_MASK 0x7FFEu
-#define STM32_ADC_TEMP_CH 18u
-#else
-#error "chip.h: unknown MCU; add its peripheral set here"
-#endif
-
-#if STM32_F7
+#if defined(KILN_CORE_CORTEX_M7F)
+#define STM32_F7 1
 #define STM32_I2C_V2 1
+#define STM32_IRQ_MAX 110u /* F76x */
 #define STM32_UID_BASE 0x1FF0F420u
 #define STM32_FLASH_SIZE_REG 0x1FF0F442u
 #define STM32_CAL_VREFINT 0x1FF0F44Au
@@ -89,8 +33,10 @@
 #define STM32_CAL_TS2 0x1FF0F44Eu
 #define STM32_SYSMEM_BASE 0x1FF00000u
 #define STM32_FLASH_UNIT 0x8000u
-#else
+#elif defined(KILN_CORE_CORTEX_M4F)
+#define STM32_F7 0
 #define STM32_I2C_V2 0
+#define STM32_IRQ_MAX 97u /* F446 */
 #define STM32_UID_BASE 0x1FFF7A10u
 #define STM32_FLASH_SIZE_REG 0x1FFF7A22u
 #define STM32_CAL_VREFINT 0x1FFF7A2Au
@@ -98,7 +44,37 @@
 #define STM32_CAL_TS2 0x1FFF7A2Eu
 #define STM32_SYSMEM_BASE 0x1FFF0000u
 #define STM32_FLASH_UNIT 0x4000u
+#else
+#error "chip.h: the STM32 drivers know the Cortex-M4F (F4) and Cortex-M7F (F7) parts"
 #endif
+
+/* The part's peripheral set and the board facts the drivers and the other shared files need, filled in by chip.c
+   for each board. */
+typedef struct {
+    uint16_t gpio_ports;      /* bit n: GPIO port n (A = 0) exists */
+    uint16_t uart_mask;       /* bit n: USART/UART n exists */
+    uint16_t tim_mask;        /* bit n: TIMn exists */
+    uint8_t spi_mask;         /* bit n: SPIn exists */
+    uint8_t i2c_mask;         /* bit n: I2Cn exists */
+    uint8_t adc_count;        /* ADC1..ADCn */
+    bool has_dac;             /* DAC with two channels on PA4/PA5 */
+    uint8_t adc_temp_ch;      /* ADC1 channel of the temperature sensor (VREFINT is 17, VBAT 18 everywhere) */
+    uint8_t irq_count;        /* device interrupts in the part's vector table (<= STM32_IRQ_MAX) */
+    uint8_t repl_uart;        /* USART/UART index of the REPL console (never handed to machine.UART) */
+    uint8_t console_irq;      /* its interrupt, served by the console itself */
+    uint32_t flash_base;      /* the board's flash region */
+    uint32_t flash_size;
+    uint32_t emulator_timer_hz; /* 0, or the fixed rate an emulator's timers count at when it has no RCC */
+    bool emulator;            /* the board also runs in an emulator (its `emulator` key): semihosting exit allowed */
+    void (*selftest)(void);   /* test-only builds (feature driver_selftest): run instead of the REPL; else NULL */
+} stm32_chip_t;
+
+extern const stm32_chip_t stm32_chip;
+
+/* True when bit `n` of `mask` is set (n may be past the mask's width: false). */
+static inline bool stm32_chip_has(uint32_t mask, uint32_t n) {
+    return n < 32u && ((mask >> n) & 1u) != 0u;
+}
 
 /* ---- Fixed addresses shared by every part here ---- */
 #define STM32_RCC 0x40023800u

@@ -14,7 +14,9 @@
 #define CR_CHANNEL_MASK 0xFFFFu
 
 int stm32_dac_init(uint32_t channel, bool output_buffer) {
-#if STM32_HAS_DAC
+    if (!stm32_chip.has_dac) {
+        return -STM32_ENODEV;
+    }
     if (channel != 1u && channel != 2u) {
         return -STM32_EINVAL;
     }
@@ -29,15 +31,12 @@ int stm32_dac_init(uint32_t channel, bool output_buffer) {
     drv_modify(&DAC_CR, CR_CHANNEL_MASK << CR_SHIFT(channel), (output_buffer ? 0u : CR_BOFF) << CR_SHIFT(channel));
     DAC_CR |= CR_EN << CR_SHIFT(channel);
     return STM32_OK;
-#else
-    (void)channel;
-    (void)output_buffer;
-    return -STM32_ENODEV;
-#endif
 }
 
 int stm32_dac_write(uint32_t channel, uint32_t value) {
-#if STM32_HAS_DAC
+    if (!stm32_chip.has_dac) {
+        return -STM32_ENODEV;
+    }
     if ((channel != 1u && channel != 2u) || value > 0xFFFu) {
         return -STM32_EINVAL;
     }
@@ -46,19 +45,10 @@ int stm32_dac_write(uint32_t channel, uint32_t value) {
     }
     DAC_DHR12R(channel) = value;
     return STM32_OK;
-#else
-    (void)channel;
-    (void)value;
-    return -STM32_ENODEV;
-#endif
 }
 
 void stm32_dac_deinit(uint32_t channel) {
-#if STM32_HAS_DAC
-    if (channel == 1u || channel == 2u) {
+    if (stm32_chip.has_dac && (channel == 1u || channel == 2u)) {
         DAC_CR &= ~(CR_EN << CR_SHIFT(channel));
     }
-#else
-    (void)channel;
-#endif
 }

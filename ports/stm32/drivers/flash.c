@@ -2,7 +2,6 @@
    PSIZE parallelism, BSY polling with timeouts, error flags, LOCK; caches reset after a change (F4). */
 #include "drivers/flash.h"
 
-#include "board_config.h"
 #include "drivers/chip.h"
 #include "drivers/drv.h"
 #include "drivers/wait.h"
@@ -43,8 +42,8 @@ extern uint8_t __kiln_data_start;
 extern uint8_t __kiln_data_end;
 
 void stm32_flash_init(stm32_flash_t *flash, uint32_t vdd_mv) {
-    flash->base = KILN_REGION_FLASH_ORIGIN;
-    flash->size = KILN_REGION_FLASH_LENGTH;
+    flash->base = stm32_chip.flash_base;
+    flash->size = stm32_chip.flash_size;
     flash->protect_start = (uint32_t)(uintptr_t)stm32_vectors;
     flash->protect_end = (uint32_t)(uintptr_t)&__kiln_data_load + (uint32_t)(&__kiln_data_end - &__kiln_data_start);
     flash->psize = vdd_mv >= 2700u ? STM32_FLASH_X32 : vdd_mv >= 2100u ? STM32_FLASH_X16 : STM32_FLASH_X8;

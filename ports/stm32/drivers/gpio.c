@@ -22,7 +22,7 @@
 
 bool stm32_pin_exists(uint32_t code) {
     const uint32_t port = PORT_OF(code);
-    return port < 16u && ((STM32_GPIO_PORTS >> port) & 1u) != 0u;
+    return stm32_chip_has(stm32_chip.gpio_ports, port);
 }
 
 int stm32_pin_configure(uint32_t code, const stm32_pin_config_t *config) {

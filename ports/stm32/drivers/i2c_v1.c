@@ -63,7 +63,7 @@ static void software_reset(stm32_i2c_t *i2c) {
 
 int stm32_i2c_init(stm32_i2c_t *i2c, const stm32_i2c_config_t *config) {
     i2c->up = false;
-    if (config->index > 3u || ((STM32_I2C_MASK >> config->index) & 1u) == 0u) {
+    if (config->index > 3u || !stm32_chip_has(stm32_chip.i2c_mask, config->index)) {
         return -STM32_ENODEV;
     }
     const uint32_t pclk = stm32_bus_hz(STM32_BUS_APB1);

@@ -97,7 +97,7 @@ static void configure(stm32_i2c_t *i2c) {
 
 int stm32_i2c_init(stm32_i2c_t *i2c, const stm32_i2c_config_t *config) {
     i2c->up = false;
-    if (config->index > 4u || ((STM32_I2C_MASK >> config->index) & 1u) == 0u) {
+    if (config->index > 4u || !stm32_chip_has(stm32_chip.i2c_mask, config->index)) {
         return -STM32_ENODEV;
     }
     if (config->freq_hz == 0u || config->freq_hz > 400000u) {

@@ -1,11 +1,11 @@
-/* irq.c: the device interrupt table (handler + context per IRQ), kept in a struct a soft reset clears. */
+/* irq.c: the device interrupt table (handler + context per IRQ) every device vector lands in; soft reset clears it. */
 #include "drivers/irq.h"
 
 #include <stddef.h>
 
+#include "drivers/chip.h"
 #include "drivers/drv.h"
-#include "stm32_console.h"
-#include "stm32_part.h"
+#include "stm32_port.h"
 #include "stm32_regs.h"
 
 #define NVIC_ICPR(n) STM32_REG(0xE000E280u + 4u * (n))
@@ -17,7 +17,7 @@ typedef struct {
 } irq_slot_t;
 
 static struct {
-    irq_slot_t slot[STM32_IRQ_COUNT];
+    irq_slot_t slot[STM32_IRQ_MAX]; /* the first stm32_chip.irq_count are used */
 } irq_table;
 
 static void nvic_disable(uint32_t irq) {
@@ -27,7 +27,7 @@ static void nvic_disable(uint32_t irq) {
 }
 
 int stm32_irq_attach(uint32_t irq, stm32_irq_fn_t fn, void *ctx, uint32_t priority) {
-    if (irq >= STM32_IRQ_COUNT || irq == CON_IRQ || fn == NULL || priority > 15u) {
+    if (irq >= stm32_chip.irq_count || irq == stm32_chip.console_irq || fn == NULL || priority > 15u) {
         return -STM32_EINVAL;
     }
     irq_slot_t *slot = &irq_table.slot[irq];
@@ -43,7 +43,7 @@ int stm32_irq_attach(uint32_t irq, stm32_irq_fn_t fn, void *ctx, uint32_t priori
 }
 
 void stm32_irq_detach(uint32_t irq) {
-    if (irq >= STM32_IRQ_COUNT || irq == CON_IRQ) {
+    if (irq >= stm32_chip.irq_count || irq == stm32_chip.console_irq) {
         return;
     }
     nvic_disable(irq);
@@ -52,7 +52,11 @@ void stm32_irq_detach(uint32_t irq) {
 }
 
 void stm32_irq_dispatch_n(uint32_t irq) {
-    if (irq >= STM32_IRQ_COUNT || irq_table.slot[irq].fn == NULL) {
+    if (irq == stm32_chip.console_irq) {
+        stm32_console_irq(); /* the console's USART is served by console.c, whatever the table holds */
+        return;
+    }
+    if (irq >= stm32_chip.irq_count || irq_table.slot[irq].fn == NULL) {
         /* Nobody handles it: mask it so it cannot storm, and carry on. */
         if (irq < 240u) {
             NVIC_ICER(irq / 32u) = 1u << (irq % 32u);
@@ -69,7 +73,7 @@ void stm32_irq_dispatch(void) {
 }
 
 void stm32_irq_reset(void) {
-    for (uint32_t irq = 0; irq < STM32_IRQ_COUNT; irq++) {
+    for (uint32_t irq = 0; irq < stm32_chip.irq_count; irq++) {
         if (irq_table.slot[irq].fn != NULL) {
             stm32_irq_detach(irq);
         }

@@ -36,12 +36,10 @@ uint32_t stm32_bus_hz(stm32_bus_t bus) {
 }
 
 uint32_t stm32_timer_clock_hz(stm32_bus_t bus) {
-#ifdef KILN_STM32_EMULATOR_TIMER_HZ
     /* QEMU's TIM2..5 count at a fixed rate of their own, whatever the (absent) RCC says. */
-    if (stm32_clocks()->emulated) {
-        return KILN_STM32_EMULATOR_TIMER_HZ;
+    if (stm32_chip.emulator_timer_hz != 0u && stm32_clocks()->emulated) {
+        return stm32_chip.emulator_timer_hz;
     }
-#endif
     const uint32_t pclk = stm32_bus_hz(bus);
     /* HCLK is SYSCLK here (clock.c never divides AHB): a slower APB means a prescaler of 2 or more. */
     return pclk < stm32_clocks()->cpu_hz ? 2u * pclk : pclk;

@@ -1,9 +1,6 @@
 /* selftest.c: test-only firmware entry (board feature driver_selftest): exercises the drivers of peripherals
    QEMU's netduinoplus2 models (EXTI/NVIC, TIM2..5, SPI, ADC, USART2) and kfs on a RAM disk, reports one line
    per check on the console and exits with the number of failures. */
-#include "board_config.h"
-
-#ifdef KILN_HAS_DRIVER_SELFTEST
 #include <string.h>
 
 #include "drivers/adc.h"
@@ -416,4 +413,3 @@ void stm32_selftest(void) {
     out("\r\n");
     hal_exit(t.failures);
 }
-#endif

@@ -51,7 +51,7 @@ static const spi_hw_t spi_hw[7] = {
 
 int stm32_spi_init(stm32_spi_t *spi, const stm32_spi_config_t *config) {
     spi->up = false;
-    if (config->index > 6u || ((STM32_SPI_MASK >> config->index) & 1u) == 0u) {
+    if (config->index > 6u || !stm32_chip_has(stm32_chip.spi_mask, config->index)) {
         return -STM32_ENODEV;
     }
     if (config->mode > 3u || config->baud == 0u) {

@@ -26,7 +26,7 @@ static const stm32_tim_hw_t tim_hw[15] = {
 };
 
 const stm32_tim_hw_t *stm32_tim_hw(uint32_t index) {
-    if (index > 14u || ((STM32_TIM_MASK >> index) & 1u) == 0u) {
+    if (index > 14u || !stm32_chip_has(stm32_chip.tim_mask, index)) {
         return NULL;
     }
     return &tim_hw[index];

@@ -2,7 +2,6 @@
    (RM0090 ch. 30 register layout on F4, RM0410 ch. 34 on F7). */
 #include "drivers/uart.h"
 
-#include "board_config.h"
 #include "drivers/chip.h"
 #include "drivers/drv.h"
 #include "drivers/gpio.h"
@@ -102,10 +101,10 @@ static int frame_bits(const stm32_uart_config_t *config, uint32_t *cr1) {
 int stm32_uart_init(stm32_uart_t *uart, const stm32_uart_config_t *config) {
     const uint32_t index = config->index;
     uart->up = false;
-    if (index > 8u || ((STM32_UART_MASK >> index) & 1u) == 0u) {
+    if (index > 8u || !stm32_chip_has(stm32_chip.uart_mask, index)) {
         return -STM32_ENODEV;
     }
-    if (index == (uint32_t)KILN_REPL_UART) {
+    if (index == stm32_chip.repl_uart) {
         return -STM32_EBUSY;
     }
     if (config->parity > STM32_PARITY_ODD || (config->stop != 1u && config->stop != 2u) || config->baud == 0u ||
