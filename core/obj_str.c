@@ -1,6 +1,7 @@
 /* obj_str.c: str (UTF-8, interned names) and bytes, which share most of their methods. */
 #include <string.h>
 
+#include "frozen.h"
 #include "state.h"
 
 uint32_t kn_hash_bytes(const char *s, size_t n) {
@@ -61,12 +62,15 @@ static void intern_grow(void) {
     kn_obj *old = kn_st.intern;
     size_t oc = kn_st.intern_cap;
     size_t cap = oc ? oc * 2 : 256;
-    while (cap < (KN_QSTR_COUNT + kn_st.intern_count) * 2) cap *= 2;
+    const kn_str_t *frozen;
+    size_t nfrozen = kn_frozen_qstrs(&frozen);
+    while (cap < (KN_QSTR_COUNT + nfrozen + kn_st.intern_count) * 2) cap *= 2;
     kn_st.intern_cap = cap;
     kn_st.intern = kn_alloc(kn_st.intern_cap * sizeof(kn_obj));
     kn_st.intern_count = 0;
     if (old == NULL) {
         for (size_t i = 0; i < KN_QSTR_COUNT; i++) intern_insert(KN_OBJ(&kn_qstr_table[i]));
+        for (size_t i = 0; i < nfrozen; i++) intern_insert(KN_OBJ(&frozen[i])); /* frozen modules' names */
     } else {
         for (size_t i = 0; i < oc; i++) if (old[i] != KN_NULL) intern_insert(old[i]);
         kn_free(old);

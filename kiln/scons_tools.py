@@ -109,9 +109,10 @@ def core_objects(env: Any) -> list[Any]:
 
 
 def gen_objects(env: Any) -> list[Any]:
-    """Objects of the rendered C sources (pin tables)."""
+    """Objects of the rendered and generated C sources (pin tables, frozen modules, user C modules)."""
     out = env["KILN_OUT"]
-    return [env.Object(f"#{out}/gen/pins.o", env["KILN_GEN_NODES"]["pins.c"])]
+    # Frozen Python modules and user C modules (kiln/scons_frozen.py) ride along with the rendered sources.
+    return [env.Object(f"#{out}/gen/pins.o", env["KILN_GEN_NODES"]["pins.c"]), *env.get("KILN_EXTRA_OBJECTS", [])]
 
 
 def firmware_images(env: Any, elf: Any, base: int) -> dict[str, Any]:
