@@ -355,7 +355,9 @@ static kn_obj bi_round(size_t n, const kn_obj *args) {
     kn_int_t d = kn_get_int(nd);
     if (isnan(f) || isinf(f) || d > 300) return kn_float_new(f);
     if (d < 0) {
-        double m = pow(10.0, (double)-d);
+        if (d < -308) return kn_float_new(f * (kn_float_t)0); /* 10**-d overflows: CPython gives (signed) 0.0 */
+        double m = 1;
+        for (kn_int_t k = d; k < 0; k++) m *= 10; /* exact up to 1e22, as pow would be; no libm pow linked */
         double y = (double)f / m;
         double r = floor(y);
         double diff = y - r;
@@ -567,7 +569,7 @@ static const kn_method_t builtin_table[] = {
     B(EOFError, kn_type_EOFError), B(ImportError, kn_type_ImportError),
     B(ModuleNotFoundError, kn_type_ModuleNotFoundError), B(LookupError, kn_type_LookupError),
     B(IndexError, kn_type_IndexError), B(KeyError, kn_type_KeyError), B(MemoryError, kn_type_MemoryError),
-    B(NameError, kn_type_NameError), B(UnboundLocalError, kn_type_UnboundLocalError), B(OSError, kn_type_OSError),
+    B(NameError, kn_type_NameError), B(UnboundLocalError, kn_type_UnboundLocalError), B(OSError, kn_type_OSError), B(TimeoutError, kn_type_TimeoutError),
     B(FileNotFoundError, kn_type_FileNotFoundError), B(RuntimeError, kn_type_RuntimeError),
     B(NotImplementedError, kn_type_NotImplementedError), B(RecursionError, kn_type_RecursionError),
     B(SyntaxError, kn_type_SyntaxError), B(IndentationError, kn_type_IndentationError),

@@ -29,6 +29,7 @@ typedef struct scope {
     int nargs, nkwonly, nposonly, flags;
     bool generator;
     bool is_comp;
+    bool coroutine; /* async def, or a comprehension that awaits */
 } scope_t;
 
 static const kn_type_t scope_type = {
@@ -145,9 +146,28 @@ static scope_t *an_function(analysis_t *a, scope_t *s, kn_obj node, kn_obj name,
         kn_list_append(c->varnames, NC(args, 5));
         c->flags |= KN_CODE_VARKW;
     }
+    if (NK(node) == KN_N_FUNCDEF && KN_NODE_IS_ASYNC(KN_NODE(node), 4)) c->coroutine = true;
     if (lambda_body) an_expr(a, c, body);
     else an_stmts(a, c, body);
     return c;
+}
+
+/* await / async for / async with / async comprehension in scope s: s (through any enclosing
+   comprehensions) must be an async function; the comprehensions in between become coroutines.
+   A generator expression on the way becomes an async generator, which needs no async caller. */
+static void an_async_use(analysis_t *a, scope_t *s, uint32_t line, const char *msg) {
+    scope_t *t = s;
+    bool in_comp = false;
+    while (t->is_comp && t->parent != NULL) {
+        in_comp = true;
+        t->coroutine = true;
+        if (t->generator) return;
+        t = t->parent;
+    }
+    if (!t->coroutine) {
+        if (in_comp) cerror(a->filename, line, "asynchronous comprehension outside of an asynchronous function");
+        cerror(a->filename, line, msg != NULL ? msg : t->kind == SC_FUNCTION ? "'await' outside async function" : "'await' outside function");
+    }
 }
 
 static void an_comprehension(analysis_t *a, scope_t *s, kn_obj node) {
@@ -163,6 +183,7 @@ static void an_comprehension(analysis_t *a, scope_t *s, kn_obj node) {
     if (NK(node) == KN_N_GENEXP) c->generator = true;
     for (size_t i = 0; i < LLEN(gens); i++) {
         kn_obj g = LITEM(gens, i);
+        if (KN_NODE_IS_ASYNC(KN_NODE(g), 3)) an_async_use(a, c, NLINE(g), NULL);
         if (i > 0) an_expr(a, c, NC(g, 1));
         an_target(a, c, NC(g, 0));
         an_list(a, c, NC(g, 2));
@@ -209,10 +230,15 @@ static void an_expr(analysis_t *a, scope_t *s, kn_obj e) {
             break;
         case KN_N_YIELD: case KN_N_YIELDFROM:
             if (s->kind != SC_FUNCTION) cerror(a->filename, n->line, "'yield' outside function");
+            if (n->kind == KN_N_YIELDFROM && s->coroutine) cerror(a->filename, n->line, "'yield from' inside async function");
             s->generator = true;
             an_expr(a, s, n->k[0]);
             break;
         case KN_N_STARRED: an_expr(a, s, n->k[0]); break;
+        case KN_N_AWAIT:
+            an_async_use(a, s, n->line, NULL);
+            an_expr(a, s, n->k[0]);
+            break;
         case KN_N_FORMATTED: an_expr(a, s, n->k[0]); an_expr(a, s, n->k[2]); break;
         case KN_N_NAMEDEXPR: {
             /* The target binds in the nearest non-comprehension scope. */
@@ -279,6 +305,7 @@ static void an_stmt(analysis_t *a, scope_t *s, kn_obj st) {
             an_stmts(a, s, n->k[2]);
             break;
         case KN_N_FOR:
+            if (KN_NODE_IS_ASYNC(n, 4)) an_async_use(a, s, n->line, "'async for' outside async function");
             an_expr(a, s, n->k[1]);
             an_target(a, s, n->k[0]);
             an_stmts(a, s, n->k[2]);
@@ -296,6 +323,7 @@ static void an_stmt(analysis_t *a, scope_t *s, kn_obj st) {
             an_stmts(a, s, n->k[3]);
             break;
         case KN_N_WITH:
+            if (KN_NODE_IS_ASYNC(n, 2)) an_async_use(a, s, n->line, "'async with' outside async function");
             for (size_t i = 0; i < LLEN(n->k[0]); i++) {
                 kn_obj it = LITEM(n->k[0], i);
                 an_expr(a, s, NC(it, 0));
@@ -408,7 +436,7 @@ static void resolve_all(analysis_t *a) {
 
 /* ---------------- code generation ---------------- */
 
-enum { FB_LOOP, FB_FOR, FB_TRY_EXCEPT, FB_FINALLY_TRY, FB_HANDLER, FB_WITH, FB_POPVALUE };
+enum { FB_LOOP, FB_FOR, FB_TRY_EXCEPT, FB_FINALLY_TRY, FB_HANDLER, FB_WITH, FB_POPVALUE, FB_ASYNC_WITH };
 
 typedef struct {
     int kind;
@@ -732,13 +760,56 @@ static void c_make_function(comp_t *c, kn_obj code, scope_t *child, kn_obj args)
     emit_arg(c, KN_BC_MAKE_FUNCTION, flags, -(int)(((flags & 1) != 0) + ((flags & 2) != 0) + ((flags & 4) != 0)));
 }
 
+static void use_block(comp_t *c);
+
+/* TOS = the awaited object; leaves the await result. */
+static void c_await(comp_t *c) {
+    emit(c, KN_BC_GET_AWAITABLE, 0);
+    emit(c, KN_BC_LOAD_NONE, 1);
+    emit(c, KN_BC_YIELD_FROM, -1);
+}
+
+/* TOS = __aexit__: calls it with three Nones and awaits the result, leaving nothing. */
+static void c_async_exit_none(comp_t *c) {
+    emit(c, KN_BC_LOAD_NONE, 1);
+    emit(c, KN_BC_DUP_TOP, 1);
+    emit(c, KN_BC_DUP_TOP, 1);
+    emit_arg(c, KN_BC_CALL, 3, -3);
+    c_await(c);
+    emit(c, KN_BC_POP_TOP, -1);
+}
+
+/* Head of an async for loop over the iterator at TOS: pushes the next item. Returns the
+   SETUP_EXCEPT position whose handler (c_async_for_end) ends the loop on StopAsyncIteration. */
+static size_t c_async_for_next(comp_t *c) {
+    size_t setup = emit_jump(c, KN_BC_SETUP_EXCEPT, 0);
+    use_block(c);
+    emit(c, KN_BC_DUP_TOP, 1);
+    emit(c, KN_BC_GET_ANEXT, 0);
+    c_await(c);
+    emit(c, KN_BC_POP_BLOCK, 0);
+    c->nblocks--;
+    return setup;
+}
+
+/* Exit of an async for loop: the handler sees [iterator, prev_exc, exc]; depth is the loop's depth
+   with the item consumed (iterator on the stack). */
+static void c_async_for_end(comp_t *c, size_t setup, int depth) {
+    patch_here(c, setup);
+    c->depth = depth;
+    adjust(c, 2);
+    emit(c, KN_BC_END_ASYNC_FOR, -3);
+}
+
 static void c_comprehension(comp_t *c, kn_obj node) {
     scope_t *child = KN_PTR(kn_dict_get(c->a->scopes, node));
     kn_obj code = c_code_for(c, child, node, KN_NULL, false);
     c_make_function(c, code, child, KN_NULL);
     c_expr(c, NC(LITEM(NC(node, 1), 0), 1));
     emit(c, KN_BC_GET_ITER, 0);
+    if (KN_NODE_IS_ASYNC(KN_NODE(LITEM(NC(node, 1), 0)), 3)) c->code.buf[c->code.len - 1] = KN_BC_GET_AITER;
     emit_arg(c, KN_BC_CALL, 1, -1);
+    if (child->coroutine && NK(node) != KN_N_GENEXP) c_await(c); /* an async genexp is an async generator */
 }
 
 static void c_assign_target(comp_t *c, kn_obj t);
@@ -1032,7 +1103,12 @@ static void c_expr(comp_t *c, kn_obj e) {
         case KN_N_YIELD:
             if (n->k[0] == kn_none) emit(c, KN_BC_LOAD_NONE, 1);
             else c_expr(c, n->k[0]);
+            if (c->sc->coroutine) emit(c, KN_BC_ASYNC_GEN_WRAP, 0); /* tells a value from an awaited yield */
             emit(c, KN_BC_YIELD_VALUE, 0);
+            break;
+        case KN_N_AWAIT:
+            c_expr(c, n->k[0]);
+            c_await(c);
             break;
         case KN_N_YIELDFROM:
             c_expr(c, n->k[0]);
@@ -1123,6 +1199,11 @@ static void unwind_fb(comp_t *c, int i, bool with_value) {
             if (with_value) emit(c, KN_BC_ROT_TWO, 0);
             emit(c, KN_BC_POP_TOP, -1);
             break;
+        case FB_ASYNC_WITH:
+            emit(c, KN_BC_POP_BLOCK, 0);
+            if (with_value) emit(c, KN_BC_ROT_TWO, 0);
+            c_async_exit_none(c);
+            break;
         default:
             break;
     }
@@ -1145,6 +1226,9 @@ static void c_break_continue(comp_t *c, bool is_break, uint32_t line) {
 }
 
 static void c_return(comp_t *c, kn_obj value) {
+    if (value != kn_none && c->sc->coroutine && c->sc->generator) {
+        cerror(c->a->filename, c->last_line, "'return' with value in async generator");
+    }
     if (value == kn_none) emit(c, KN_BC_LOAD_NONE, 1);
     else c_expr(c, value);
     int depth = c->depth;
@@ -1259,6 +1343,55 @@ static void c_with(comp_t *c, kn_obj items, size_t idx, kn_obj body) {
     emit(c, KN_BC_WITH_EXIT_EXC, -3);
     c->depth = base;
     patch_here(c, jend);
+}
+
+/* async with: __aenter__ is awaited, the target bound, then the body runs under a handler that
+   awaits __aexit__(type, exc, tb) and re-raises unless it returned true. */
+static void c_async_with(comp_t *c, kn_obj items, size_t idx, kn_obj body) {
+    kn_obj item = LITEM(items, idx);
+    c_expr(c, NC(item, 0));
+    emit(c, KN_BC_BEFORE_ASYNC_WITH, 1); /* ctx -> aexit, aenter() */
+    c_await(c);
+    if (NC(item, 1) != kn_none) c_assign_target(c, NC(item, 1));
+    else emit(c, KN_BC_POP_TOP, -1);
+    int base = c->depth; /* aexit on the stack */
+    size_t setup = emit_jump(c, KN_BC_SETUP_EXCEPT, 0);
+    use_block(c);
+    push_fb(c, FB_ASYNC_WITH, 0, KN_NULL);
+    if (idx + 1 < LLEN(items)) c_async_with(c, items, idx + 1, body);
+    else c_stmts(c, body);
+    c->nfb--;
+    emit(c, KN_BC_POP_BLOCK, 0);
+    c->nblocks--;
+    c_async_exit_none(c);
+    size_t jend = emit_jump(c, KN_BC_JUMP, 0);
+    patch_here(c, setup);
+    c->depth = base;
+    adjust(c, 2); /* [aexit, prev_exc, exc] */
+    emit(c, KN_BC_ASYNC_WITH_EXC_CALL, 1);
+    c_await(c);
+    emit(c, KN_BC_ASYNC_WITH_EXC_END, -4);
+    c->depth = base - 1;
+    patch_here(c, jend);
+}
+
+static void c_async_for(comp_t *c, kn_obj st) {
+    kn_node_t *n = KN_NODE(st);
+    c_expr(c, n->k[1]);
+    emit(c, KN_BC_GET_AITER, 0);
+    int depth = c->depth;
+    size_t top = c->code.len;
+    size_t setup = c_async_for_next(c);
+    c_assign_target(c, n->k[0]);
+    push_fb(c, FB_FOR, top, KN_NULL);
+    c_stmts(c, n->k[2]);
+    kn_obj breaks = c->fb[c->nfb - 1].breaks;
+    c->nfb--;
+    set_line(c, n->line);
+    emit_arg(c, KN_BC_JUMP, (unsigned)top, 0);
+    c_async_for_end(c, setup, depth);
+    c_stmts(c, n->k[3]);
+    patch_all(c, breaks);
 }
 
 static void c_funcdef(comp_t *c, kn_obj node) {
@@ -1493,6 +1626,10 @@ static void c_stmt(comp_t *c, kn_obj st) {
             break;
         }
         case KN_N_FOR: {
+            if (KN_NODE_IS_ASYNC(n, 4)) {
+                c_async_for(c, st);
+                break;
+            }
             c_expr(c, n->k[1]);
             emit(c, KN_BC_GET_ITER, 0);
             size_t top = c->code.len;
@@ -1511,7 +1648,10 @@ static void c_stmt(comp_t *c, kn_obj st) {
             break;
         }
         case KN_N_TRY: c_try(c, st); break;
-        case KN_N_WITH: c_with(c, n->k[0], 0, n->k[1]); break;
+        case KN_N_WITH:
+            if (KN_NODE_IS_ASYNC(n, 2)) c_async_with(c, n->k[0], 0, n->k[1]);
+            else c_with(c, n->k[0], 0, n->k[1]);
+            break;
         case KN_N_FUNCDEF: c_funcdef(c, st); break;
         case KN_N_CLASSDEF: c_classdef(c, st); break;
         case KN_N_IMPORT: c_import(c, st); break;
@@ -1545,10 +1685,12 @@ static void c_comp_loops(comp_t *c, kn_obj node, size_t gi, int kind) {
         emit_arg(c, KN_BC_LOAD_FAST, 0, 1);
     } else {
         c_expr(c, NC(g, 1));
-        emit(c, KN_BC_GET_ITER, 0);
+        emit(c, KN_NODE_IS_ASYNC(KN_NODE(g), 3) ? KN_BC_GET_AITER : KN_BC_GET_ITER, 0);
     }
     size_t top = c->code.len;
-    size_t jexit = emit_jump(c, KN_BC_FOR_ITER, 1);
+    bool as = KN_NODE_IS_ASYNC(KN_NODE(g), 3);
+    int depth = c->depth;
+    size_t jexit = as ? c_async_for_next(c) : emit_jump(c, KN_BC_FOR_ITER, 1);
     c_assign_target(c, NC(g, 0));
     kn_obj ifs = NC(g, 2);
     kn_obj skips = kn_list_new(0, NULL);
@@ -1573,6 +1715,7 @@ static void c_comp_loops(comp_t *c, kn_obj node, size_t gi, int kind) {
                 break;
             default:
                 c_expr(c, NC(node, 0));
+                if (c->sc->coroutine) emit(c, KN_BC_ASYNC_GEN_WRAP, 0);
                 emit(c, KN_BC_YIELD_VALUE, 0);
                 emit(c, KN_BC_POP_TOP, -1);
                 break;
@@ -1580,6 +1723,10 @@ static void c_comp_loops(comp_t *c, kn_obj node, size_t gi, int kind) {
     }
     for (size_t i = 0; i < LLEN(skips); i++) patch_to(c, (size_t)KN_SMALL(LITEM(skips, i)), top);
     emit_arg(c, KN_BC_JUMP, (unsigned)top, 0);
+    if (as) {
+        c_async_for_end(c, jexit, depth);
+        return;
+    }
     patch_here(c, jexit);
     adjust(c, -1);
 }
@@ -1650,6 +1797,7 @@ static kn_obj c_code_for(comp_t *parent, scope_t *s, kn_obj node, kn_obj body, b
     int flags = 0;
     if (s->kind == SC_FUNCTION) {
         flags = KN_CODE_NEWLOCALS | s->flags | (s->generator ? KN_CODE_GENERATOR : 0);
+        if (s->coroutine) flags |= KN_CODE_GENERATOR | (s->generator ? KN_CODE_ASYNCGEN : KN_CODE_COROUTINE);
         c_cell_params(c);
     }
     int nk = NK(node);

@@ -24,6 +24,8 @@
 #define KILN_STACK_LIMIT (22u * 1024u) /* the STM32 linker script reserves a 24 KiB main stack: ~100 calls */
 #elif defined(KILN_PORT_RP2)
 #define KILN_STACK_LIMIT (30u * 1024u) /* templates/rp2/linker.ld.j2 reserves a 32 KiB main stack: ~120 calls */
+#elif defined(KILN_PORT_ESP32)
+#define KILN_STACK_LIMIT (30u * 1024u) /* templates/esp32/linker.ld.j2 reserves a 32 KiB stack; 2 KiB for IRQs */
 #else
 #define KILN_STACK_LIMIT (3u * 1024u)
 #endif
@@ -33,7 +35,7 @@
 #ifndef KILN_MAX_DEPTH
 #if defined(KILN_PORT_UNIX)
 #define KILN_MAX_DEPTH 900
-#elif defined(KILN_PORT_STM32) || defined(KILN_PORT_RP2)
+#elif defined(KILN_PORT_STM32) || defined(KILN_PORT_RP2) || defined(KILN_PORT_ESP32)
 #define KILN_MAX_DEPTH 200
 #else
 #define KILN_MAX_DEPTH 64
@@ -46,7 +48,7 @@
 #define KILN_VSTACK_WORDS (64u * 1024u)
 #elif defined(KILN_PORT_STM32)
 #define KILN_VSTACK_WORDS 2048u /* a small call takes ~15 words: matches KILN_STACK_LIMIT's ~100 calls */
-#elif defined(KILN_PORT_RP2)
+#elif defined(KILN_PORT_RP2) || defined(KILN_PORT_ESP32)
 #define KILN_VSTACK_WORDS 3072u
 #else
 #define KILN_VSTACK_WORDS 1024u

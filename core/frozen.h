@@ -13,8 +13,8 @@ typedef struct {
 } kn_frozen_module_t;
 
 /* Everything a board's generated frozen_modules.c provides. The names its code uses that are not in
-   the port's static qstr table live in `qstrs` (interned, in flash) and are seeded into the intern
-   table next to the static ones, so pointer comparison of names keeps working. */
+   the port's static qstr table live in `qstrs` (interned, in flash, sorted by bytes), which kn_intern
+   binary-searches before creating a name, so pointer comparison of names keeps working. */
 typedef struct {
     const kn_frozen_module_t *modules;
     size_t n_modules;

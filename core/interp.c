@@ -101,6 +101,7 @@ void kn_check_interrupt(void) {
         kn_st.pending_interrupt = 0;
         kn_raise(kn_exc_new(&kn_type_KeyboardInterrupt, 0, NULL));
     }
+    if (kn_port_poll) kn_port_poll();
     kn_run_scheduled();
 }
 

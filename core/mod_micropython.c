@@ -9,14 +9,13 @@ static kn_obj mp_const(kn_obj v) {
 static KN_FUN1(mp_const_obj, mp_const);
 
 static kn_obj mp_mem_info(size_t n, const kn_obj *args) {
-    (void)args;
     size_t total, used, free_, max_free;
     kn_gc_info(&total, &used, &free_, &max_free);
     kn_printf(&kn_stdout_print, "mem: total=%u, current=%u, peak=%u\n", (unsigned)total, (unsigned)used, (unsigned)used);
     kn_printf(&kn_stdout_print, "stack: %u out of %u\n", (unsigned)0, (unsigned)KILN_STACK_LIMIT);
     kn_printf(&kn_stdout_print, "GC: total: %u, used: %u, free: %u\n", (unsigned)total, (unsigned)used, (unsigned)free_);
     kn_printf(&kn_stdout_print, " max free sz: %u\n", (unsigned)max_free);
-    (void)n;
+    if (n > 0 && kn_truthy(args[0])) kn_gc_dump(&kn_stdout_print);
     return kn_none;
 }
 static KN_FUNV(mp_mem_info_obj, 0, 1, mp_mem_info);

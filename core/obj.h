@@ -192,7 +192,7 @@ extern const kn_type_t kn_type_BaseException, kn_type_Exception, kn_type_SystemE
     kn_type_UnboundLocalError, kn_type_OSError, kn_type_RuntimeError, kn_type_NotImplementedError,
     kn_type_RecursionError, kn_type_SyntaxError, kn_type_IndentationError, kn_type_TypeError, kn_type_ValueError,
     kn_type_UnicodeError, kn_type_StopAsyncIteration, kn_type_FloatingPointError, kn_type_ModuleNotFoundError,
-    kn_type_TabError, kn_type_FileNotFoundError, kn_type_Warning, kn_type_UserWarning, kn_type_DeprecationWarning,
+    kn_type_TabError, kn_type_FileNotFoundError, kn_type_TimeoutError, kn_type_Warning, kn_type_UserWarning, kn_type_DeprecationWarning,
     kn_type_LookupError;
 
 /* Interned names: KN_Q(name) is the static interned string "name". */
@@ -230,6 +230,7 @@ void kn_free(void *p);
 void kn_gc_collect(void);
 void kn_gc_init(void *start, size_t len);
 void kn_gc_info(size_t *total, size_t *used, size_t *free_, size_t *max_free);
+void kn_gc_dump(kn_print_t *p);
 #define KN_NEW(T) ((T *)kn_alloc(sizeof(T)))
 
 /* ---- core helpers ---- */
@@ -261,6 +262,11 @@ char *kn_vstr_extend(kn_vstr_t *v, size_t n);
 void kn_vstr_printer(kn_vstr_t *v, kn_print_t *p);
 kn_obj kn_vstr_to_str(kn_vstr_t *v);
 kn_obj kn_vstr_to_bytes(kn_vstr_t *v);
+/* Frees a scratch vstr at once (its block is reused by the next allocation instead of leaving a
+ * hole for the GC between longer-lived objects). */
+void kn_vstr_free(kn_vstr_t *v);
+/* Fills the header of a str/bytes whose n bytes (+1 for a NUL) already follow it in its block. */
+kn_obj kn_strlike_init(kn_str_t *o, const kn_type_t *t, size_t n);
 
 /* strings */
 kn_obj kn_str_new(const char *s, size_t n);

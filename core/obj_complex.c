@@ -1,6 +1,6 @@
 /* obj_complex.c: complex numbers. */
-#include <math.h>
 
+#include "libm.h"
 #include "state.h"
 
 kn_obj kn_complex_new(kn_float_t re, kn_float_t im) {
@@ -38,7 +38,7 @@ kn_obj kn_complex_binop(int op, kn_obj a, kn_obj b) {
         case KN_OP_TRUEDIV: {
             if (br == 0 && bi == 0) kn_raise_msg(&kn_type_ZeroDivisionError, "complex division by zero");
             /* scale by the larger divisor part to keep precision (Smith's method) */
-            if (fabs((double)br) >= fabs((double)bi)) {
+            if (KN_M(fabs)((kn_real_t)br) >= KN_M(fabs)((kn_real_t)bi)) {
                 kn_float_t ratio = bi / br, denom = br + bi * ratio;
                 return kn_complex_new((ar + ai * ratio) / denom, (ai - ar * ratio) / denom);
             }
@@ -47,7 +47,7 @@ kn_obj kn_complex_binop(int op, kn_obj a, kn_obj b) {
         }
         case KN_OP_POW: {
             if (br == 0 && bi == 0) return kn_complex_new(1, 0);
-            if (bi == 0 && br == floor((double)br) && fabs((double)br) <= 100) {
+            if (bi == 0 && br == KN_M(floor)((kn_real_t)br) && KN_M(fabs)((kn_real_t)br) <= 100) {
                 /* small integer powers by repeated squaring: exact like CPython */
                 long n = (long)br;
                 kn_float_t rr = 1, ri = 0, xr = ar, xi = ai;
@@ -68,10 +68,10 @@ kn_obj kn_complex_binop(int op, kn_obj a, kn_obj b) {
                 if (bi != 0 || br < 0) kn_raise_msg(&kn_type_ZeroDivisionError, "0.0 to a negative or complex power");
                 return kn_complex_new(0, 0);
             }
-            double logr = log(hypot((double)ar, (double)ai)), th = atan2((double)ai, (double)ar);
-            double mag = exp(logr * (double)br - th * (double)bi);
-            double ang = th * (double)br + logr * (double)bi;
-            return kn_complex_new((kn_float_t)(mag * cos(ang)), (kn_float_t)(mag * sin(ang)));
+            kn_real_t logr = KN_M(log)(KN_M(hypot)((kn_real_t)ar, (kn_real_t)ai)), th = KN_M(atan2)((kn_real_t)ai, (kn_real_t)ar);
+            kn_real_t mag = KN_M(exp)(logr * (kn_real_t)br - th * (kn_real_t)bi);
+            kn_real_t ang = th * (kn_real_t)br + logr * (kn_real_t)bi;
+            return kn_complex_new((kn_float_t)(mag * KN_M(cos)(ang)), (kn_float_t)(mag * KN_M(sin)(ang)));
         }
         case KN_OP_EQ: return KN_BOOL(ar == br && ai == bi);
         case KN_OP_NE: return KN_BOOL(ar != br || ai != bi);
@@ -132,7 +132,7 @@ static kn_obj complex_unary(int op, kn_obj a) {
     switch (op) {
         case KN_UOP_POS: return a;
         case KN_UOP_NEG: return kn_complex_new(-c->re, -c->im);
-        case KN_UOP_ABS: return kn_float_new((kn_float_t)hypot((double)c->re, (double)c->im));
+        case KN_UOP_ABS: return kn_float_new((kn_float_t)KN_M(hypot)((kn_real_t)c->re, (kn_real_t)c->im));
         case KN_UOP_BOOL: return KN_BOOL(c->re != 0 || c->im != 0);
         case KN_UOP_HASH: return KN_MKSMALL((kn_int_t)(c->re * 1000003 + c->im) & 0xffffff);
         default: return KN_NULL;

@@ -5,6 +5,21 @@
 
 #define LINEAR_MAX 8
 
+/* Index slots hold entry numbers; 16-bit slots (0xffff = empty) while the entry table is below
+ * 0xffff entries halve the index of every dict a small board can hold. */
+#define WIDE(d) ((d)->cap >= 0xffffu)
+
+static inline int32_t ix_get(const kn_dict_t *d, uint32_t j) {
+    if (WIDE(d)) return d->index[j];
+    uint16_t v = ((const uint16_t *)d->index)[j];
+    return v == 0xffffu ? -1 : (int32_t)v;
+}
+
+static inline void ix_set(kn_dict_t *d, uint32_t j, uint32_t e) {
+    if (WIDE(d)) d->index[j] = (int32_t)e;
+    else ((uint16_t *)d->index)[j] = (uint16_t)e;
+}
+
 kn_obj kn_dict_new_typed(const kn_type_t *t, size_t cap) {
     kn_dict_t *d = KN_NEW(kn_dict_t);
     d->base.type = t;
@@ -32,14 +47,17 @@ static void build_index(kn_dict_t *d) {
     }
     uint32_t is = 16;
     while (is < d->cap * 2) is *= 2;
-    d->index = kn_alloc_atomic(is * sizeof(int32_t));
-    memset(d->index, 0xff, is * sizeof(int32_t));
+    d->index = NULL; /* stays linear (valid) if the allocation raises */
+    d->isize = 0;
+    size_t bytes = is * (WIDE(d) ? sizeof(int32_t) : sizeof(uint16_t));
+    d->index = kn_alloc_atomic(bytes);
+    memset(d->index, 0xff, bytes);
     d->isize = is;
     for (uint32_t i = 0; i < d->used; i++) {
         if (d->entries[i].key == KN_NULL) continue;
         uint32_t m = is - 1, j = (uint32_t)d->entries[i].hash & m;
-        while (d->index[j] >= 0) j = (j + 1) & m;
-        d->index[j] = (int32_t)i;
+        while (ix_get(d, j) >= 0) j = (j + 1) & m;
+        ix_set(d, j, i);
     }
 }
 
@@ -49,17 +67,24 @@ static void resize(kn_dict_t *d, uint32_t need) {
      * largest single allocation a dict makes and must find one free run. */
     uint32_t cap = d->cap;
     if (cap < need * 3 / 2 + 1) cap = (need * 3 / 2 + 4) & ~3u;
-    kn_dict_entry_t *old = d->entries;
-    kn_dict_entry_t *ne = kn_alloc(cap * sizeof(kn_dict_entry_t));
+    /* Drop the index first: its blocks may be what lets the entry table grow in place. Without an
+     * index the dict is a valid (linear) dict, also if growing raises MemoryError below. */
+    if (d->index != NULL) kn_free(d->index);
+    d->index = NULL;
+    d->isize = 0;
+    kn_dict_entry_t *e = d->entries;
     uint32_t w = 0;
     for (uint32_t i = 0; i < d->used; i++) {
-        if (old[i].key != KN_NULL) ne[w++] = old[i];
+        if (e[i].key != KN_NULL) e[w++] = e[i];
     }
-    if (d->index != NULL) kn_free(d->index);
-    kn_free(old);
-    d->entries = ne;
+    memset(&e[w], 0, (d->used - w) * sizeof(kn_dict_entry_t));
     d->used = w;
-    d->cap = cap;
+    if (cap != d->cap) {
+        /* In place when the neighbouring blocks are free (kn_realloc), so a growing table does not
+         * need a second free run of its new size next to the old one. */
+        d->entries = kn_realloc(e, d->cap * sizeof(kn_dict_entry_t), cap * sizeof(kn_dict_entry_t));
+        d->cap = cap;
+    }
     build_index(d);
 }
 
@@ -80,7 +105,7 @@ static int32_t find(kn_dict_t *d, kn_obj key, kn_uint_t h, uint32_t *slot) {
     }
     uint32_t m = d->isize - 1, j = (uint32_t)h & m;
     for (;;) {
-        int32_t ix = d->index[j];
+        int32_t ix = ix_get(d, j);
         if (ix < 0) {
             if (slot) *slot = j;
             return -1;
@@ -118,7 +143,7 @@ kn_obj kn_dict_get_q(kn_obj o, kn_obj key) {
     }
     uint32_t m = d->isize - 1, j = k->hash & m;
     for (;;) {
-        int32_t ix = d->index[j];
+        int32_t ix = ix_get(d, j);
         if (ix < 0) return KN_NULL;
         kn_dict_entry_t *e = &d->entries[ix];
         if (e->key == key) return e->value;
@@ -145,7 +170,7 @@ void kn_dict_set(kn_obj o, kn_obj key, kn_obj value) {
     d->entries[e].key = key;
     d->entries[e].value = value;
     d->count++;
-    if (d->index != NULL) d->index[slot] = (int32_t)e;
+    if (d->index != NULL) ix_set(d, slot, e);
 }
 
 bool kn_dict_del(kn_obj o, kn_obj key) {

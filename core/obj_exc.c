@@ -168,6 +168,7 @@ KN_EXC_TYPE(NameError, Exception, NULL);
 KN_EXC_TYPE(UnboundLocalError, NameError, NULL);
 KN_EXC_TYPE(OSError, Exception, NULL);
 KN_EXC_TYPE(FileNotFoundError, OSError, NULL);
+KN_EXC_TYPE(TimeoutError, OSError, NULL);
 KN_EXC_TYPE(RuntimeError, Exception, NULL);
 KN_EXC_TYPE(NotImplementedError, RuntimeError, NULL);
 KN_EXC_TYPE(RecursionError, RuntimeError, NULL);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "libm.h"
 #include "state.h"
 
 #if KILN_FLOAT_SINGLE
@@ -221,7 +222,7 @@ kn_obj kn_float_parse(const char *s, size_t n) {
 }
 
 static kn_float_t fmod_py(kn_float_t a, kn_float_t b) {
-    kn_float_t m = (kn_float_t)fmod((double)a, (double)b);
+    kn_float_t m = (kn_float_t)KN_M(fmod)((kn_real_t)a, (kn_real_t)b);
     if (m != 0 && ((m < 0) != (b < 0))) m += b;
     if (m == 0) m = (kn_float_t)copysign(0.0, (double)b);
     return m;
@@ -252,7 +253,7 @@ kn_obj kn_float_binop(int op, kn_float_t a, kn_float_t b) {
             if (a < 0 && b != floor((double)b)) {
                 return kn_complex_binop(KN_OP_POW, kn_complex_new(a, 0), kn_complex_new(b, 0));
             }
-            return kn_float_new((kn_float_t)pow((double)a, (double)b));
+            return kn_float_new((kn_float_t)KN_M(pow)((kn_real_t)a, (kn_real_t)b));
         case KN_OP_LT: return KN_BOOL(a < b);
         case KN_OP_LE: return KN_BOOL(a <= b);
         case KN_OP_GT: return KN_BOOL(a > b);

@@ -167,7 +167,10 @@ kn_obj kn_fun_call(kn_obj self, size_t n, size_t nkw, const kn_obj *args) {
         f->fun = self;
         bind_args(fn, f, n, nkw, args);
         setup_cells(fn, f);
-        return kn_gen_new(f, fn->name);
+        kn_obj g = kn_gen_new(f, fn->name);
+        if (c->flags & KN_CODE_COROUTINE) ((kn_base_t *)g)->type = &kn_type_coroutine;
+        else if (c->flags & KN_CODE_ASYNCGEN) ((kn_base_t *)g)->type = &kn_type_async_generator;
+        return g;
     }
     kn_obj *saved_top = kn_st.vstack_top;
     kn_frame_t *f = kn_frame_new(c, fn->globals, KN_NULL, false);

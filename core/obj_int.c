@@ -3,6 +3,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "libm.h"
 #include "state.h"
 
 typedef uint16_t dig_t;
@@ -703,7 +704,7 @@ kn_obj kn_int_binop(int op, kn_obj a, kn_obj b) {
             if (y.neg) {
                 kn_float_t fa = kn_int_to_float(a), fb = kn_int_to_float(b);
                 if (fa == 0) kn_raise_msg(&kn_type_ZeroDivisionError, "0.0 cannot be raised to a negative power");
-                return kn_float_new((kn_float_t)pow((double)fa, (double)fb));
+                return kn_float_new((kn_float_t)KN_M(pow)((kn_real_t)fa, (kn_real_t)fb));
             }
             return big_pow(a, b, KN_NULL);
         }

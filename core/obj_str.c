@@ -20,16 +20,20 @@ static bool is_ascii(const char *s, size_t n) {
     return true;
 }
 
-static kn_obj strlike_new(const kn_type_t *t, const char *s, size_t n) {
-    kn_str_t *o = kn_alloc_atomic(sizeof(kn_str_t) + n + 1);
+kn_obj kn_strlike_init(kn_str_t *o, const kn_type_t *t, size_t n) {
     char *d = (char *)(o + 1);
-    o->base.type = t;
-    if (s != NULL) memcpy(d, s, n);
     d[n] = 0;
+    o->base.type = t;
     o->data = d;
     o->len_flags = (uint32_t)n | (t == &kn_type_str && is_ascii(d, n) ? KN_STR_ASCII : 0);
     o->hash = kn_hash_bytes(d, n);
     return KN_OBJ(o);
+}
+
+static kn_obj strlike_new(const kn_type_t *t, const char *s, size_t n) {
+    kn_str_t *o = kn_alloc_atomic(sizeof(kn_str_t) + n + 1);
+    if (s != NULL) memcpy(o + 1, s, n);
+    return kn_strlike_init(o, t, n);
 }
 
 kn_obj kn_str_new(const char *s, size_t n) {
@@ -62,19 +66,34 @@ static void intern_grow(void) {
     kn_obj *old = kn_st.intern;
     size_t oc = kn_st.intern_cap;
     size_t cap = oc ? oc * 2 : 256;
-    const kn_str_t *frozen;
-    size_t nfrozen = kn_frozen_qstrs(&frozen);
-    while (cap < (KN_QSTR_COUNT + nfrozen + kn_st.intern_count) * 2) cap *= 2;
+    while (cap < (KN_QSTR_COUNT + kn_st.intern_count) * 2) cap *= 2;
     kn_st.intern_cap = cap;
     kn_st.intern = kn_alloc(kn_st.intern_cap * sizeof(kn_obj));
     kn_st.intern_count = 0;
     if (old == NULL) {
         for (size_t i = 0; i < KN_QSTR_COUNT; i++) intern_insert(KN_OBJ(&kn_qstr_table[i]));
-        for (size_t i = 0; i < nfrozen; i++) intern_insert(KN_OBJ(&frozen[i])); /* frozen modules' names */
     } else {
         for (size_t i = 0; i < oc; i++) if (old[i] != KN_NULL) intern_insert(old[i]);
         kn_free(old);
     }
+}
+
+/* The frozen modules' names (kn_extra_qstrs in flash, sorted by bytes by kiln/frozen.py) are found by binary
+   search rather than copied into the heap's table: hundreds of names (asyncio's locals and attributes) would
+   otherwise double a table that must stay at most half full. */
+static kn_obj frozen_qstr(const char *s, size_t n) {
+    const kn_str_t *t;
+    size_t lo = 0, hi = kn_frozen_qstrs(&t);
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        size_t m = kn_str_len(KN_OBJ(&t[mid]));
+        int c = memcmp(t[mid].data, s, m < n ? m : n);
+        if (c == 0) c = (m > n) - (m < n);
+        if (c == 0) return KN_OBJ(&t[mid]);
+        if (c < 0) lo = mid + 1;
+        else hi = mid;
+    }
+    return KN_NULL;
 }
 
 kn_obj kn_intern(const char *s, size_t n) {
@@ -87,6 +106,8 @@ kn_obj kn_intern(const char *s, size_t n) {
         kn_str_t *t = KN_PTR(o);
         if (t->hash == h && kn_str_len(o) == n && memcmp(t->data, s, n) == 0) return o;
     }
+    kn_obj f = frozen_qstr(s, n);
+    if (f != KN_NULL) return f;
     if (kn_st.intern_count * 2 >= kn_st.intern_cap) intern_grow();
     kn_obj o = strlike_new(&kn_type_str, s, n);
     ((kn_str_t *)o)->len_flags |= KN_STR_INTERNED;

@@ -285,9 +285,8 @@ static kn_obj parse_comp_for(parser_t *p) {
     kn_obj gens = LIST();
     while (is_kw(p, KN_Q(for)) || is_kw(p, KN_Q(async))) {
         uint32_t line = p->tok.line;
-        if (accept_kw(p, KN_Q(async))) { /* async comprehensions are not supported */
-            error(p, "async comprehensions are not supported");
-        }
+        bool is_async = accept_kw(p, KN_Q(async));
+        if (!is_kw(p, KN_Q(for))) error(p, "invalid syntax");
         advance(p);
         /* target list: expr (',' expr)* */
         kn_obj t = parse_expr(p);
@@ -308,7 +307,7 @@ static kn_obj parse_comp_for(parser_t *p) {
             /* The condition cannot contain a bare ternary without parentheses. */
             APPEND(ifs, parse_or_test(p));
         }
-        APPEND(gens, NODE(KN_N_COMPFOR, line, t, iter, ifs));
+        APPEND(gens, is_async ? NODE(KN_N_COMPFOR, line, t, iter, ifs, kn_true) : NODE(KN_N_COMPFOR, line, t, iter, ifs));
     }
     return gens;
 }
@@ -364,7 +363,7 @@ static kn_obj parse_dict_or_set(parser_t *p, uint32_t line) {
         kn_obj first = parse_star_or_named(p);
         if (accept_op(p, KN_P_COLON)) {
             kn_obj v = parse_test(p);
-            if (is_kw(p, KN_Q(for))) {
+            if (is_kw(p, KN_Q(for)) || is_kw(p, KN_Q(async))) {
                 kn_obj gens = parse_comp_for(p);
                 expect_op(p, KN_P_RBRACE);
                 return NODE(KN_N_DICTCOMP, line, first, gens, v);
@@ -373,7 +372,7 @@ static kn_obj parse_dict_or_set(parser_t *p, uint32_t line) {
             APPEND(vals, v);
         } else {
             /* set display or comprehension */
-            if (is_kw(p, KN_Q(for))) {
+            if (is_kw(p, KN_Q(for)) || is_kw(p, KN_Q(async))) {
                 kn_obj gens = parse_comp_for(p);
                 expect_op(p, KN_P_RBRACE);
                 return NODE(KN_N_SETCOMP, line, first, gens);
@@ -473,7 +472,7 @@ static kn_obj parse_call(parser_t *p, kn_obj func, uint32_t line) {
             if (is_op(p, KN_P_ASSIGN) && KN_NODE(a)->kind == KN_N_NAME) {
                 advance(p);
                 APPEND(kws, NODE(KN_N_KEYWORD, aline, KN_NODE(a)->k[0], parse_test(p)));
-            } else if (is_kw(p, KN_Q(for))) {
+            } else if (is_kw(p, KN_Q(for)) || is_kw(p, KN_Q(async))) {
                 kn_obj gens = parse_comp_for(p);
                 APPEND(args, NODE(KN_N_GENEXP, aline, a, gens));
             } else {
@@ -495,7 +494,11 @@ static kn_obj parse_call(parser_t *p, kn_obj func, uint32_t line) {
 }
 
 static kn_obj parse_primary(parser_t *p) {
-    if (is_kw(p, KN_Q(await))) error(p, "await is not supported");
+    if (is_kw(p, KN_Q(await))) {
+        uint32_t aline = p->tok.line;
+        advance(p);
+        return NODE(KN_N_AWAIT, aline, parse_primary(p));
+    }
     kn_obj e = parse_atom(p);
     for (;;) {
         uint32_t line = p->tok.line;
@@ -969,6 +972,15 @@ static kn_obj parse_if(parser_t *p) {
     return NODE(KN_N_IF, line, test, body, orelse);
 }
 
+/* A copy of a def/for/with node with the trailing async marker child. */
+static kn_obj mark_async(kn_obj node) {
+    kn_node_t *o = KN_NODE(node);
+    kn_node_t *nd = kn_alloc(sizeof(kn_node_t) + (size_t)(o->n + 1) * sizeof(kn_obj));
+    memcpy(nd, o, sizeof(kn_node_t) + (size_t)o->n * sizeof(kn_obj));
+    nd->k[nd->n++] = kn_true;
+    return KN_OBJ(nd);
+}
+
 static kn_obj parse_statement(parser_t *p, kn_obj out) {
     uint32_t line = p->tok.line;
     if (p->tok.kind == KN_TOK_INDENT) error(p, "unexpected indent");
@@ -1084,7 +1096,14 @@ static kn_obj parse_statement(parser_t *p, kn_obj out) {
             APPEND(out, parse_classdef(p, LIST()));
             return out;
         }
-        if (v == KN_Q(async)) error(p, "async is not supported");
+        if (v == KN_Q(async)) {
+            advance(p);
+            if (!is_kw(p, KN_Q(def)) && !is_kw(p, KN_Q(for)) && !is_kw(p, KN_Q(with))) error(p, "invalid syntax");
+            parse_statement(p, out);
+            kn_list_t *l = KN_PTR(out);
+            l->items[l->len - 1] = mark_async(l->items[l->len - 1]);
+            return out;
+        }
     }
     if (is_op(p, KN_P_AT)) {
         kn_obj decs = LIST();
@@ -1093,9 +1112,16 @@ static kn_obj parse_statement(parser_t *p, kn_obj out) {
             if (p->tok.kind != KN_TOK_NEWLINE) error(p, "invalid syntax");
             advance(p);
         }
-        if (is_kw(p, KN_Q(def))) APPEND(out, parse_funcdef(p, decs));
-        else if (is_kw(p, KN_Q(class))) APPEND(out, parse_classdef(p, decs));
-        else error(p, "invalid syntax");
+        if (is_kw(p, KN_Q(def))) {
+            APPEND(out, parse_funcdef(p, decs));
+        } else if (accept_kw(p, KN_Q(async))) {
+            if (!is_kw(p, KN_Q(def))) error(p, "invalid syntax");
+            APPEND(out, mark_async(parse_funcdef(p, decs)));
+        } else if (is_kw(p, KN_Q(class))) {
+            APPEND(out, parse_classdef(p, decs));
+        } else {
+            error(p, "invalid syntax");
+        }
         return out;
     }
     parse_simple_stmts(p, out);

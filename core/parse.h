@@ -9,7 +9,7 @@ enum {
     KN_N_NAME, KN_N_CONST, KN_N_TUPLE, KN_N_LIST, KN_N_SET, KN_N_DICT, KN_N_BINOP, KN_N_UNARY, KN_N_BOOLOP,
     KN_N_COMPARE, KN_N_CALL, KN_N_KEYWORD, KN_N_ATTR, KN_N_SUBSCR, KN_N_SLICE, KN_N_IFEXP, KN_N_LAMBDA,
     KN_N_LISTCOMP, KN_N_SETCOMP, KN_N_GENEXP, KN_N_DICTCOMP, KN_N_COMPFOR, KN_N_YIELD, KN_N_YIELDFROM,
-    KN_N_STARRED, KN_N_JOINEDSTR, KN_N_FORMATTED, KN_N_NAMEDEXPR,
+    KN_N_STARRED, KN_N_JOINEDSTR, KN_N_FORMATTED, KN_N_NAMEDEXPR, KN_N_AWAIT,
     /* statements */
     KN_N_EXPR, KN_N_ASSIGN, KN_N_AUGASSIGN, KN_N_ANNASSIGN, KN_N_DEL, KN_N_PASS, KN_N_BREAK, KN_N_CONTINUE,
     KN_N_RETURN, KN_N_RAISE, KN_N_GLOBAL, KN_N_NONLOCAL, KN_N_IF, KN_N_WHILE, KN_N_FOR, KN_N_TRY, KN_N_HANDLER,
@@ -35,5 +35,7 @@ extern const kn_type_t kn_type_node;
 
 kn_obj kn_parse(const char *src, size_t len, kn_obj filename, int mode);
 kn_obj kn_node_new(int kind, uint32_t line, int n, ...);
+/* async def/for/with and async comprehension clauses carry one extra trailing child, kn_true. */
+#define KN_NODE_IS_ASYNC(nd, idx) ((nd)->n > (idx) && (nd)->k[idx] == kn_true)
 
 #endif

@@ -50,11 +50,20 @@ void kn_printf(kn_print_t *p, const char *fmt, ...) {
     va_end(ap);
 }
 
+/* A vstr's buffer sits behind room for a str header, so that kn_vstr_to_str/bytes turn the buffer
+ * itself into the object (shrunk in place) instead of copying it: a loop that formats the keys it
+ * keeps then leaves no freed buffers between them to fragment a small board's heap. */
+#define VSTR_HDR sizeof(kn_str_t)
+
+static char *vstr_base(kn_vstr_t *v) {
+    return v->buf - VSTR_HDR;
+}
+
 void kn_vstr_init(kn_vstr_t *v, size_t cap) {
     if (cap < 16) {
         cap = 16;
     }
-    v->buf = kn_alloc_atomic(cap);
+    v->buf = (char *)kn_alloc_atomic(VSTR_HDR + cap + 1) + VSTR_HDR; /* +1: the NUL a str keeps */
     v->len = 0;
     v->cap = cap;
 }
@@ -65,7 +74,7 @@ char *kn_vstr_extend(kn_vstr_t *v, size_t n) {
         if (nc < v->len + n) {
             nc = v->len + n + 16;
         }
-        v->buf = kn_realloc(v->buf, v->cap, nc);
+        v->buf = (char *)kn_realloc(vstr_base(v), VSTR_HDR + v->cap + 1, VSTR_HDR + nc + 1) + VSTR_HDR;
         v->cap = nc;
     }
     char *p = v->buf + v->len;
@@ -92,23 +101,36 @@ void kn_vstr_printer(kn_vstr_t *v, kn_print_t *p) {
 
 /* The buffer is released at once (the vstr is empty afterwards): left for the GC, these temporaries
  * end up between the long-lived strings a loop builds and fragment the heap of a small board. */
-static void vstr_release(kn_vstr_t *v) {
-    kn_free(v->buf);
+void kn_vstr_free(kn_vstr_t *v) {
+    kn_free(vstr_base(v));
     v->buf = NULL;
     v->len = 0;
     v->cap = 0;
 }
 
+/* Makes the vstr's own block the str/bytes object (see VSTR_HDR). */
+static kn_obj vstr_adopt(kn_vstr_t *v, const kn_type_t *t) {
+    size_t n = v->len;
+    kn_str_t *o = (kn_str_t *)(void *)vstr_base(v);
+    kn_strlike_init(o, t, n);
+    kn_realloc(o, VSTR_HDR + v->cap + 1, VSTR_HDR + n + 1); /* shrinking stays in place */
+    v->buf = NULL;
+    v->len = 0;
+    v->cap = 0;
+    return KN_OBJ(o);
+}
+
 kn_obj kn_vstr_to_str(kn_vstr_t *v) {
-    kn_obj s = kn_str_new(v->buf, v->len);
-    vstr_release(v);
-    return s;
+    if (v->len == 0 || (v->len == 1 && (uint8_t)v->buf[0] < 0x80)) { /* interned */
+        kn_obj s = kn_str_new(v->buf, v->len);
+        kn_vstr_free(v);
+        return s;
+    }
+    return vstr_adopt(v, &kn_type_str);
 }
 
 kn_obj kn_vstr_to_bytes(kn_vstr_t *v) {
-    kn_obj s = kn_bytes_new(v->buf, v->len);
-    vstr_release(v);
-    return s;
+    return vstr_adopt(v, &kn_type_bytes);
 }
 
 kn_obj kn_repr(kn_obj o) {

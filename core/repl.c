@@ -432,10 +432,8 @@ static int __attribute__((noinline)) friendly_repl(bool raw_first) {
         if (cancelled) continue;
         kn_vstr_addc(&src, '\n');
         int rc = run_source(src.buf, src.len, KN_MODE_SINGLE);
-#ifdef KILN_EMULATOR
         /* In an emulator, sys.exit(n) at the prompt ends the run with exit code n (tests use it). */
-        if (rc & 0x100) hal_exit(rc & 0xff);
-#endif
+        if ((rc & 0x100) && hal_exit_ends_run()) hal_exit(rc & 0xff);
         if (rc & 0x100) return RL_CTRL_D; /* SystemExit: soft reset like MicroPython */
     }
 }

@@ -18,6 +18,7 @@ typedef struct kn_state {
     uint8_t *gc_pool;     /* first block */
     size_t gc_blocks;
     size_t gc_hint;       /* no free block below this */
+    size_t gc_used_lo, gc_used_hi; /* above the hint, a range known to hold no free block (skipped) */
     int gc_lock;          /* >0: allocation raises MemoryError */
     bool gc_enabled;
     bool gc_collecting;
@@ -98,6 +99,9 @@ typedef struct {
 } kn_native_module_t;
 const kn_native_module_t *kn_port_modules(size_t *n) __attribute__((weak));
 void kn_port_init(bool raw_repl) __attribute__((weak));
+/* Runs at every interrupt check, before the micropython.schedule queue: a port moves what its interrupt
+   handlers flagged (timer, pin callbacks) into that queue here. */
+void kn_port_poll(void) __attribute__((weak));
 kn_obj kn_exec_protected(const char *src, size_t len, kn_obj filename, int mode, kn_obj globals);
 int kn_exec_source(const char *src, size_t len, kn_obj filename, int mode, kn_obj globals); /* 0 ok, else exit code */
 int kn_handle_uncaught(kn_obj exc); /* prints; returns exit code, or -1 for SystemExit handled */

@@ -108,6 +108,7 @@ static void format_int(kn_vstr_t *out, kn_obj v, const spec_t *sp) {
         kn_float_format(&b, f, t, sp->prec, sp->alt);
         if (t == '%') kn_vstr_addc(&b, '%');
         emit_padded(out, b.buf, b.len, sp, '>', true);
+        kn_vstr_free(&b);
         return;
     }
     int base = t == 'x' || t == 'X' ? 16 : t == 'o' ? 8 : t == 'b' ? 2 : 10;
@@ -125,13 +126,13 @@ static void format_int(kn_vstr_t *out, kn_obj v, const spec_t *sp) {
         kn_vstr_addc(&b, '0');
         kn_vstr_addc(&b, t);
     }
-    kn_obj digits = kn_int_to_str_base(v, base);
-    const char *d = kn_str_data(digits);
-    size_t dn = kn_str_len(digits);
     if (sp->grouping) {
-        group_digits(&b, d, dn, sp->grouping, base == 10 ? 3 : 4);
+        kn_obj digits = kn_int_to_str_base(v, base);
+        group_digits(&b, kn_str_data(digits), kn_str_len(digits), sp->grouping, base == 10 ? 3 : 4);
     } else {
-        kn_vstr_add(&b, d, dn);
+        kn_print_t p;
+        kn_vstr_printer(&b, &p);
+        kn_int_print(&p, v, base, false);
     }
     if (t == 'X') {
         for (size_t i = 0; i < b.len; i++) {
@@ -139,6 +140,7 @@ static void format_int(kn_vstr_t *out, kn_obj v, const spec_t *sp) {
         }
     }
     emit_padded(out, b.buf, b.len, sp, '>', true);
+    kn_vstr_free(&b);
 }
 
 static void format_float(kn_vstr_t *out, kn_float_t f, const spec_t *sp) {
@@ -158,8 +160,10 @@ static void format_float(kn_vstr_t *out, kn_float_t f, const spec_t *sp) {
     } else {
         kn_vstr_add(&b, num.buf, num.len);
     }
+    kn_vstr_free(&num);
     if (t == '%') kn_vstr_addc(&b, '%');
     emit_padded(out, b.buf, b.len, sp, '>', true);
+    kn_vstr_free(&b);
 }
 
 void kn_str_format_spec(kn_vstr_t *out, kn_obj value, kn_obj spec) {
@@ -420,6 +424,7 @@ kn_obj kn_str_mod(kn_obj fmt, kn_obj args) {
                     for (int k = (int)kn_str_len(digits); k < sp.prec; k++) kn_vstr_addc(&b, '0');
                     kn_vstr_add(&b, kn_str_data(digits), kn_str_len(digits));
                     emit_padded(&out, b.buf, b.len, &sp, '>', true);
+                    kn_vstr_free(&b);
                 } else {
                     format_int(&out, v, &sp);
                 }

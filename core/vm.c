@@ -128,7 +128,7 @@ static void do_raise(kn_frame_t *f, unsigned n, kn_obj *sp) {
 
 /* Wraps send() on a non-generator delegate, turning StopIteration into a return value. */
 static kn_obj delegate_send(kn_obj iter, kn_obj value, int *status) {
-    if (kn_is_type(iter, &kn_type_generator)) return kn_gen_send(iter, value, KN_NULL, status);
+    if (KN_IS_GEN_LIKE(iter)) return kn_gen_send(iter, value, KN_NULL, status);
     kn_nlr_t h;
     kn_obj r;
     if (KN_TRY(&h)) {
@@ -151,6 +151,20 @@ static kn_obj delegate_send(kn_obj iter, kn_obj value, int *status) {
     }
     *status = KN_GEN_YIELD;
     return r;
+}
+
+/* Calls a delegate's bound throw(exc): KN_GEN_YIELD with what it yielded, or KN_GEN_RETURN with the
+   value of the StopIteration that ended it. */
+static int __attribute__((noinline)) delegate_throw(const kn_obj *m, kn_obj exc, kn_obj *out) {
+    kn_nlr_t h;
+    if (KN_TRY(&h)) {
+        *out = m[1] == KN_NULL ? kn_call1(m[0], exc) : kn_call(m[0], 2, 0, (kn_obj[]){m[1], exc});
+        kn_nlr_pop(&h);
+        return KN_GEN_YIELD;
+    }
+    if (!kn_isinstance(h.exc, &kn_type_StopIteration)) kn_raise(h.exc);
+    *out = kn_exc_value(h.exc);
+    return KN_GEN_RETURN;
 }
 
 static kn_obj with_enter(kn_obj *sp) {
@@ -253,7 +267,8 @@ static int vm_loop(kn_frame_t *f, kn_obj *result) {
     if (f->throw_exc != KN_NULL) {
         kn_obj exc = f->throw_exc;
         f->throw_exc = KN_NULL;
-        if (*ip == KN_BC_YIELD_FROM && kn_is_type(sp[-1], &kn_type_generator)) {
+        kn_obj dthrow[2];
+        if (*ip == KN_BC_YIELD_FROM && KN_IS_GEN_LIKE(sp[-1])) {
             /* Forward the throw to the delegate generator. */
             int st;
             kn_obj r;
@@ -263,6 +278,16 @@ static int vm_loop(kn_frame_t *f, kn_obj *result) {
             }
             r = kn_gen_send(sp[-1], kn_none, exc, &st);
             if (st == KN_GEN_YIELD) {
+                *result = r;
+                return KN_GEN_YIELD;
+            }
+            sp[-1] = r;
+            ip++;
+        } else if (*ip == KN_BC_YIELD_FROM && !kn_isinstance(exc, &kn_type_GeneratorExit) &&
+                   kn_load_method_maybe(sp[-1], KN_Q(throw), dthrow)) {
+            /* A delegate with a throw() method (an awaitable's iterator) sees the exception first. */
+            kn_obj r;
+            if (delegate_throw(dthrow, exc, &r) == KN_GEN_YIELD) {
                 *result = r;
                 return KN_GEN_YIELD;
             }
@@ -532,6 +557,45 @@ static int vm_loop(kn_frame_t *f, kn_obj *result) {
     TARGET(SETUP_ANNOTATIONS) NEXT();
     TARGET(LOAD_EXC) PUSH(kn_st.last_exc == KN_NULL ? kn_none : kn_st.last_exc); NEXT();
     TARGET(WITH_ARG) NEXT();
+    TARGET(GET_AWAITABLE) TOP() = kn_get_awaitable(TOP()); NEXT();
+    TARGET(GET_AITER) TOP() = kn_get_aiter(TOP()); NEXT();
+    TARGET(GET_ANEXT) TOP() = kn_get_anext(TOP()); NEXT();
+    TARGET(END_ASYNC_FOR) {
+        /* [iterator, prev_exc, exc]: StopAsyncIteration ends the loop, anything else propagates */
+        kn_obj exc = sp[-1];
+        kn_st.last_exc = sp[-2];
+        sp -= 3;
+        if (!kn_isinstance(exc, &kn_type_StopAsyncIteration)) {
+            tb_skip_frame = f;
+            kn_raise(exc);
+        }
+        NEXT();
+    }
+    TARGET(BEFORE_ASYNC_WITH) {
+        kn_obj r = kn_before_async_with(sp);
+        PUSH(r);
+        NEXT();
+    }
+    TARGET(ASYNC_WITH_EXC_CALL) {
+        kn_obj exc = sp[-1];
+        kn_obj args[3] = {KN_OBJ(kn_typeof(exc)), exc, kn_none};
+        kn_obj r = kn_call(sp[-3], 3, 0, args);
+        PUSH(r);
+        NEXT();
+    }
+    TARGET(ASYNC_WITH_EXC_END) {
+        /* [aexit, prev_exc, exc, awaited __aexit__ result] */
+        bool suppress = kn_truthy(sp[-1]);
+        kn_obj exc = sp[-2];
+        kn_st.last_exc = sp[-3];
+        sp -= 4;
+        if (!suppress) {
+            tb_skip_frame = f;
+            kn_raise(exc);
+        }
+        NEXT();
+    }
+    TARGET(ASYNC_GEN_WRAP) TOP() = kn_asyncgen_wrap(TOP()); NEXT();
 
     TARGET(LOAD_CONST) PUSH(consts[ARG()]); NEXT();
     TARGET(LOAD_SMALL) PUSH(KN_MKSMALL((kn_int_t)ARG() - 32768)); NEXT();

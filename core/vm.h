@@ -12,6 +12,8 @@
     X(WITH_EXIT) X(WITH_EXIT_EXC) X(LOAD_BUILD_CLASS) X(PRINT_EXPR) X(EXC_MATCH) X(IMPORT_STAR)                \
     X(ADD) X(SUB) X(MUL) X(LT) X(LE) X(GT) X(GE) X(EQ) X(NE) X(IS) X(IS_NOT) X(IN) X(NOT_IN) X(NOT)           \
     X(LIST_TO_TUPLE) X(SETUP_ANNOTATIONS) X(LOAD_EXC) X(ROT_FOUR)                                           \
+    X(GET_AWAITABLE) X(GET_AITER) X(GET_ANEXT) X(END_ASYNC_FOR) X(BEFORE_ASYNC_WITH) X(ASYNC_WITH_EXC_CALL)    \
+    X(ASYNC_WITH_EXC_END) X(ASYNC_GEN_WRAP)                                                                   \
     X(WITH_ARG)                                                                                               \
     X(LOAD_CONST) X(LOAD_SMALL) X(LOAD_FAST) X(STORE_FAST) X(DELETE_FAST) X(LOAD_DEREF) X(STORE_DEREF)         \
     X(DELETE_DEREF) X(LOAD_CLOSURE) X(LOAD_GLOBAL) X(STORE_GLOBAL) X(DELETE_GLOBAL) X(LOAD_NAME)              \
@@ -34,6 +36,8 @@ enum {
 #define KN_CODE_VARKW 0x02
 #define KN_CODE_GENERATOR 0x04
 #define KN_CODE_NEWLOCALS 0x08 /* function: fast locals (otherwise module/class: name dict) */
+#define KN_CODE_COROUTINE 0x10 /* async def: calling it makes a coroutine (with KN_CODE_GENERATOR) */
+#define KN_CODE_ASYNCGEN 0x20  /* async def with yield: an async generator (with KN_CODE_GENERATOR) */
 
 struct kn_code {
     kn_base_t base;
@@ -96,8 +100,11 @@ typedef struct {
     kn_base_t base;
     kn_frame_t *frame;
     kn_obj name;
-    int finished;
-} kn_gen_t;
+    kn_obj exc; /* the exception being handled where the frame is suspended (in an except block), or KN_NULL */
+} kn_gen_t; /* four words: one GC block */
+
+/* frame->running of a generator frame: 0 not started, 1 running, 2 suspended, 3 finished */
+#define KN_GEN_FINISHED(g) ((g)->frame->running == 3)
 
 /* The VM entry point: runs frame until return (KN_GEN_RETURN) or yield (KN_GEN_YIELD). */
 int kn_vm_run(kn_frame_t *f, kn_obj *result);
@@ -108,6 +115,14 @@ int kn_code_line(const kn_code_t *code, const uint8_t *ip);
 void kn_tb_unwind(kn_obj exc, void *stop_frame);
 kn_obj kn_make_function(kn_code_t *code, kn_obj globals, kn_obj defaults, kn_obj kwdefaults, kn_obj closure);
 kn_obj kn_gen_new(kn_frame_t *f, kn_obj name);
+/* obj_coro.c: coroutines, async generators and the await protocol. */
+extern const kn_type_t kn_type_coroutine, kn_type_async_generator;
+#define KN_IS_GEN_LIKE(o) (kn_is_type(o, &kn_type_generator) || kn_is_type(o, &kn_type_coroutine))
+kn_obj kn_get_awaitable(kn_obj o);
+kn_obj kn_asyncgen_wrap(kn_obj v);
+kn_obj kn_get_aiter(kn_obj o);
+kn_obj kn_get_anext(kn_obj it);
+kn_obj kn_before_async_with(kn_obj *sp);
 kn_obj kn_build_class(size_t n, const kn_obj *args, kn_obj kw);
 kn_obj kn_cell_new(kn_obj v);
 

@@ -68,6 +68,10 @@ MCU_SCHEMA = Field(
         "gpio_count": Field("int", minimum=1, maximum=256),
         "uarts": Field("list", item=Field("int", minimum=0, maximum=16), doc="UART indices the chip has"),
         "max_flash_size": Field("size"),
+        "filesystem": Field("table", fields={
+            "offset": Field("int", required=True, minimum=0, doc="from the start of flash; a sector boundary"),
+            "size": Field("size", required=True),
+        }, doc="internal-flash filesystem; the linker keeps the firmware out of it"),
         "memory": Field("map", required=True, key_pattern=NAME, item=Field("table", fields={
             "origin": Field("int", required=True, minimum=0, maximum=0xFFFFFFFF),
             "length": Field("size", required=True),

@@ -17,9 +17,9 @@ constants are written for the target compiler to evaluate (`KN_FROZEN_INT`, `KN_
 
 Interned names are compared by pointer, so frozen code names the target's own interned strings:
 names already in the port's static table (build/qstr/<port>/qstr_gen.h) are written as `KN_Q(id)`;
-the others go into a per-board table of interned strings in flash that the runtime seeds into its
-intern table next to the static one (core/frozen.c). The port's table thus stays per port and core
-objects never depend on a board's frozen modules.
+the others go into a per-board table of interned strings in flash, sorted by bytes, that the runtime
+binary-searches when a name is not in its intern table (core/obj_str.c), so they take no RAM. The
+port's table thus stays per port and core objects never depend on a board's frozen modules.
 """
 
 from __future__ import annotations
@@ -255,6 +255,7 @@ class _Emitter:
         self.extra: set[bytes] = set()  # names not in the port table (-> kn_extra_qstrs)
         self.defs: list[str] = []
         self.memo: dict[Any, str] = {}
+        self.tuples: dict[str, str] = {}  # tuple body -> its definition (equal tuples share one in flash)
         self.count = 0
 
     def new_id(self, prefix: str) -> str:
@@ -333,11 +334,15 @@ class _Emitter:
 
     def tuple(self, items: list[dict[str, Any]]) -> str:
         refs = [self.obj(item) for item in items]
-        ident = self.new_id("t")
         body = ", ".join(refs) if refs else "0"
+        key = f"{len(refs)}:{body}"
+        if key in self.tuples:
+            return self.tuples[key]
+        ident = self.new_id("t")
         self.defs.append(f"static const KN_FROZEN_TUPLE({max(len(refs), 1)}) {ident} = "
                          f"{{{{&kn_type_tuple}}, {len(refs)}, {{{body}}}}};")
-        return f"KN_OBJ(&{ident})"
+        self.tuples[key] = f"KN_OBJ(&{ident})"
+        return self.tuples[key]
 
     def code(self, node: dict[str, Any]) -> str:
         consts = self.tuple(node["consts"])
@@ -386,6 +391,7 @@ def render_c(modules: list[tuple[FrozenModule, dict[str, Any]]], qstrs: dict[byt
     for module, dump in modules:
         code = em.code(dump)
         table.append((em.qstr(module.name.encode()), code, module.is_package))
+    # Sorted by bytes: core/obj_str.c binary-searches the table.
     extra = sorted(set(em.extra) | {n for n in (c_module_names or set()) if n not in qstrs})
     index = {data: i for i, data in enumerate(extra)}
     out = [

@@ -264,10 +264,12 @@ def test_float_constants_carry_both_widths(value: float) -> None:
 
 def test_manifest_packages_keep_their_structure() -> None:
     modules = {m.name: m for m in frozen.load_manifest(FROZEN / "manifest.toml")}
+    asyncio = {"asyncio", "asyncio.core", "asyncio.event", "asyncio.funcs", "asyncio.lock", "asyncio.stream"}
     assert set(modules) == {"collections", "io", "frozen_features", "frozenpkg", "frozenpkg.helper", "frozenpkg.sub",
-                            "frozenpkg.sub.deep"}
+                            "frozenpkg.sub.deep"} | asyncio  # asyncio from lib/, through core/frozen/manifest.toml
     assert modules["frozenpkg.sub"].is_package and not modules["frozenpkg.sub.deep"].is_package
     assert modules["frozenpkg.sub.deep"].filename == "frozenpkg/sub/deep.py"
+    assert modules["asyncio"].is_package and modules["asyncio.core"].filename == "asyncio/core.py"
 
 
 def board_copy(tmp_path: Path, extra: str) -> Path:

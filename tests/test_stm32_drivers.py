@@ -55,7 +55,7 @@ I2C = CStruct(("base", "u32"), ("index", "u32"), ("freq", "u32"), ("actual", "u3
               ("up", "bool"))
 ADC = CStruct(("base", "u32"), ("index", "u32"), ("timeout_us", "u32"), ("bits", "u8"), ("up", "u8"))
 PWM = CStruct(("base", "u32"), ("index", "u32"), ("channel", "u32"), ("pin", "u32"), ("freq", "u32"), ("arr", "u32"),
-              ("duty", "u16"), ("up", "bool"))
+              ("psc", "u32"), ("clock", "u32"), ("pulse_ns", "u32"), ("duty", "u16"), ("by_ns", "bool"), ("up", "bool"))
 TIMER = CStruct(("base", "u32"), ("index", "u32"), ("irq", "u32"), ("psc", "u32"), ("arr", "u32"), ("clock", "u32"),
                 ("fn", "ptr"), ("arg", "ptr"), ("count", "u32"), ("up", "bool"))
 RTC = CStruct(("source", "u8"), ("kept", "bool"), ("prediv_s", "u32"), ("timeout_us", "u32"), ("up", "bool"))
@@ -454,6 +454,104 @@ def test_pwm_advanced_and_wide_timers(chip: Callable[..., Stm32]) -> None:
     assert stm.call("stm32_pwm_init", wide, 3, 1, NONE, 0, 100_000_000, 0, 0) == -EINVAL, "below two ticks"
     f401 = chip("NUCLEO_F401RE")
     assert f401.call("stm32_pwm_init", f401.machine.alloc(PWM.size), 8, 1, NONE, 0, 1000, 0, 0) == -ENODEV
+
+
+# Timer channels per pin from the datasheets' alternate-function tables (DS8626 / DS10314 / DS11532), written
+# out here independently of drivers/tim_pins.c: (timer, channel, AF) of the first choice, None = no PWM there.
+TIM_PINS = {
+    "A0": (2, 1, 1), "A1": (2, 2, 1), "A5": (2, 1, 1), "A6": (3, 1, 2), "A8": (1, 1, 1), "A11": (1, 4, 1),
+    "A15": (2, 1, 1), "B0": (3, 3, 2), "B3": (2, 2, 1), "B4": (3, 1, 2), "B6": (4, 1, 2), "B9": (4, 4, 2),
+    "B10": (2, 3, 1), "C9": (3, 4, 2), "D12": (4, 1, 2), "E5": (9, 1, 3), "A4": None, "B2": None, "C0": None,
+}
+ONLY_WITH_TIM12_14 = {"B14": (12, 1, 9), "B15": (12, 2, 9), "A7": (3, 2, 2)}
+
+
+def tim_pin(stm: Stm32, name: str, timer: int = 0) -> tuple[int, int, int] | None:
+    row = stm.call("stm32_tim_pin_lookup", pin(name), timer)
+    if row == 0:
+        return None
+    raw = stm.machine.read(row, 4)
+    assert raw[0] == pin(name)
+    return raw[1], raw[2], raw[3]
+
+
+@pytest.mark.parametrize("board_id", [F4, "NUCLEO_F401RE", "NUCLEO_F411RE", "NUCLEO_F446RE", F7])
+def test_pwm_pin_table_matches_the_datasheets(chip: Callable[..., Stm32], board_id: str) -> None:
+    stm = chip(board_id)
+    for name, expected in TIM_PINS.items():
+        assert tim_pin(stm, name) == expected, name
+    assert tim_pin(stm, "A0", 5) == (5, 1, 2), "TIM5_CH1 on AF2 when asked for"
+    assert tim_pin(stm, "A2", 9) == (9, 1, 3)
+    assert tim_pin(stm, "B8", 10) == (10, 1, 3)
+    assert tim_pin(stm, "B6", 2) is None
+    small = board_id in ("NUCLEO_F401RE", "NUCLEO_F411RE")  # no TIM8 or TIM12..14 on these parts
+    assert tim_pin(stm, "B14") == (None if small else (12, 1, 9))
+    assert tim_pin(stm, "C6", 8) == (None if small else (8, 1, 3))
+    assert tim_pin(stm, "A7", 14) == (None if small else (14, 1, 9))
+    assert tim_pin(stm, "K0") is None and stm.call("stm32_tim_pin_lookup", 300, 0) == 0
+
+
+@pytest.mark.parametrize("board_id", BOTH)
+def test_pwm_pulse_width_in_nanoseconds(chip: Callable[..., Stm32], board_id: str) -> None:
+    stm = chip(board_id)
+    pwm = stm.machine.alloc(PWM.size)
+    assert stm.call("stm32_pwm_init", pwm, 4, 1, pin("B6"), 2, 50, 0, 0) == 0
+    tim = stm["tim4"]
+    clock = 2 * APB[board_id][0]
+    psc, arr = tim[0x28], tim[0x2C]
+    assert clock / ((psc + 1) * (arr + 1)) == pytest.approx(50, rel=1e-4)
+    assert stm.call("stm32_pwm_set_pulse_ns", pwm, 1_500_000) == 0
+    tick_ns = (psc + 1) * 1e9 / clock
+    assert tim[0x34] == round(1_500_000 / tick_ns), "CCR1 = width / tick, rounded"
+    assert stm.call("stm32_pwm_pulse_ns", pwm) == pytest.approx(1_500_000, abs=tick_ns)
+    assert stm.call("stm32_pwm_duty_u16", pwm) == (tim[0x34] << 16) // (arr + 1)
+    # a new frequency keeps the width, not the fraction
+    assert stm.call("stm32_pwm_set_freq", pwm, 100) == 0
+    psc, arr = tim[0x28], tim[0x2C]
+    tick_ns = (psc + 1) * 1e9 / clock
+    assert tim[0x34] == round(1_500_000 / tick_ns)
+    # wider than the period: always high
+    assert stm.call("stm32_pwm_set_pulse_ns", pwm, 4_000_000_000) == 0 and tim[0x34] == arr + 1
+    assert stm.call("stm32_pwm_duty_u16", pwm) == 0xFFFF
+    # back to a fraction
+    assert stm.call("stm32_pwm_set_duty", pwm, 0x4000) == 0 and tim[0x34] == (arr + 1) // 4
+    assert stm.call("stm32_pwm_duty_u16", pwm) == 0x4000
+
+
+# ---- board LEDs and switch (PYBV11: LEDs on A13, A14, A15, B4; USR switch on B3 to ground) --------------
+
+def test_board_leds_and_user_switch(chip: Callable[..., Stm32]) -> None:
+    stm = chip("PYBV11")
+    assert stm.call("stm32_led_count") == 4
+    leds = [("gpioA", 13), ("gpioA", 14), ("gpioA", 15), ("gpioB", 4)]
+    for n, (port, bit) in enumerate(leds, start=1):
+        gpio = stm[port]
+        assert stm.call("stm32_led", n, 3) == 0, "first use: an output, dark"
+        assert gpio.mode(bit) == 1 and gpio.level(bit) == 0
+        assert stm.call("stm32_led", n, 1) == 1 and gpio.level(bit) == 1
+        assert stm.call("stm32_led", n, 2) == 0 and gpio.level(bit) == 0
+        assert stm.call("stm32_led", n, 2) == 1 and gpio.level(bit) == 1
+        assert stm.call("stm32_led", n, 3) == 1
+        assert stm.call("stm32_led", n, 0) == 0 and gpio.level(bit) == 0
+    assert stm.call("stm32_led", 5, 1) == -ENODEV and stm.call("stm32_led", 0, 1) == -ENODEV
+    gpio_b = stm["gpioB"]
+    assert stm.call("stm32_switch_init") == 0
+    assert gpio_b.mode(3) == 0 and (gpio_b[0x0C] >> 6) & 3 == 1, "PB3 input with pull-up"
+    assert stm.call("stm32_switch_pressed") == 0, "released: the pull-up reads high"
+    gpio_b.external[3] = 0
+    assert stm.call("stm32_switch_pressed") == 1, "pressed: shorted to ground"
+    callback = stm.machine.stub()
+    assert stm.call("stm32_switch_attach", callback, 0x55, 10) == 0
+    exti = stm["exti"]
+    assert exti[0x00] >> 3 & 1 and exti[0x0C] >> 3 & 1 and not exti[0x08] >> 3 & 1, "line 3, falling edge"
+    stm.call("stm32_switch_detach")
+    assert not exti[0x00] >> 3 & 1
+
+
+def test_no_switch_on_a_board_without_one(chip: Callable[..., Stm32]) -> None:
+    stm = chip(F4)  # NETDUINO_PLUS_2 lists one LED and no [[buttons]]
+    assert stm.call("stm32_led_count") == 1
+    assert stm.call("stm32_switch_init") == -ENODEV and stm.call("stm32_switch_pressed") == -ENODEV
 
 
 @pytest.mark.parametrize("board_id", BOTH)
@@ -944,7 +1042,9 @@ def c_string(stm: Stm32, text: str) -> int:
     return stm.machine.alloc(len(text) + 1, text.encode() + b"\0")
 
 
-@pytest.mark.parametrize("board_id,region", [(F4, (8, 4)), ("NUCLEO_F401RE", (6, 2)), (F7, (8, 4))])
+# The 512 KiB parts reserve no /flash sectors while the frozen modules push their firmware past 256 KiB
+# (ports/stm32/mcu/stm32f401re.toml).
+@pytest.mark.parametrize("board_id,region", [(F4, (8, 4)), (F7, (8, 4))])
 def test_kfs_on_internal_flash(flash_fs: Callable[..., Any], board_id: str, region: tuple[int, int]) -> None:
     stm, fs = flash_fs(board_id)
     machine = stm.machine
@@ -987,6 +1087,77 @@ def test_flash_bd_refuses_firmware_sectors_and_mixed_sizes(flash_fs: Callable[..
     assert stm.call("stm32_flash_bd_init", fs["fbd"], fs["flash"], 0, 2) == -EPERM
     assert stm.call("stm32_flash_bd_init", fs["fbd"], fs["flash"], 3, 3) == -EINVAL, "16, 64 and 128 KiB sectors"
     assert stm.call("stm32_flash_bd_init", fs["fbd"], fs["flash"], 10, 3) == -EINVAL, "past the last sector"
+
+
+# ---- /flash's place in flash: from the MCU file, reserved by the linker ----------------------------------
+
+def sector_starts(flash_size: int, unit: int) -> list[int]:
+    """RM0090/RM0368/RM0410 sector maps: four sectors of one unit, one of four, then eight units each."""
+    starts, offset, index = [], 0, 0
+    while offset < flash_size:
+        starts.append(offset)
+        offset += unit if index < 4 else 4 * unit if index == 4 else 8 * unit
+        index += 1
+    return starts
+
+
+def elf_symbols(path: Path, names: set[str]) -> dict[str, int]:
+    from elftools.elf.elffile import ELFFile
+
+    with path.open("rb") as f:
+        table = ELFFile(f).get_section_by_name(".symtab")
+        return {sym.name: sym["st_value"] for sym in table.iter_symbols() if sym.name in names}
+
+
+def flash_extent(path: Path) -> int:
+    """End of everything the image puts in flash (sections' load addresses)."""
+    from elftools.elf.elffile import ELFFile
+
+    with path.open("rb") as f:
+        return max(seg["p_paddr"] + seg["p_filesz"] for seg in ELFFile(f).iter_segments()
+                   if seg["p_type"] == "PT_LOAD" and seg["p_filesz"] and 0x08000000 <= seg["p_paddr"] < 0x10000000)
+
+
+@pytest.mark.parametrize("board_id,emulator", [("NUCLEO_F767ZI", False), (F4, True)])
+def test_flash_filesystem_region_is_kept_from_the_firmware(built: Callable[[str], Board], board_id: str,
+                                                           emulator: bool) -> None:
+    import tomllib
+
+    from kiln.build import image_path
+
+    board = built(board_id)
+    mcu = tomllib.loads(board.mcu_path.read_text())
+    fs = mcu["filesystem"]
+    flash = mcu["memory"]["FLASH"]
+    size = {"K": 1024, "M": 1024 * 1024}[fs["size"][-1]] * int(fs["size"][:-1])
+    flash_size = {"K": 1024, "M": 1024 * 1024}[flash["length"][-1]] * int(flash["length"][:-1])
+    unit = 0x8000 if board_id == F7 else 0x4000
+    assert fs["offset"] in sector_starts(flash_size, unit) and fs["offset"] + size <= flash_size
+    elf = image_path(board, "elf")
+    symbols = elf_symbols(elf, {"__kiln_fs_start", "__kiln_fs_end", "kfs_rambd_init", "stm32_flash_bd_init"})
+    assert symbols["__kiln_fs_start"] == flash["origin"] + fs["offset"]
+    assert symbols["__kiln_fs_end"] == flash["origin"] + fs["offset"] + size
+    assert flash_extent(elf) <= symbols["__kiln_fs_start"], "the image stays below /flash"
+    # the block device a build carries: flash always; the RAM disk only where the board also runs in QEMU
+    assert "stm32_flash_bd_init" in symbols
+    assert ("kfs_rambd_init" in symbols) == emulator
+
+
+def test_firmware_growing_into_the_filesystem_fails_to_link(built: Callable[[str], Board], tmp_path: Path) -> None:
+    from kiln.render import context, render
+
+    board = built("NUCLEO_F401RE")
+    ctx = context(board)
+    ctx["mcu"] = {**board.mcu, "filesystem": {"offset": 0x20000, "size": "384K"}}  # 128 KiB left: too small
+    template = Path(__file__).resolve().parents[1] / "templates" / "stm32" / "linker.ld.j2"
+    script = tmp_path / "small.ld"
+    script.write_text(render(template, ctx))
+    with pytest.raises(RuntimeError, match="the firmware runs into the /flash sectors"):
+        link_driver_elf(board, tmp_path / "small.elf", script)
+    ctx["mcu"] = {**board.mcu, "filesystem": {"offset": 0x60000, "size": "256K"}}  # ends past the 512 KiB
+    script.write_text(render(template, ctx))
+    with pytest.raises(RuntimeError, match="ends past the end of flash"):
+        link_driver_elf(board, tmp_path / "past.elf", script)
 
 
 @pytest.mark.parametrize("board_id,console,console_irq", [(F4, (0x24, 4), 37), (F7, (0x20, 18), 39)])

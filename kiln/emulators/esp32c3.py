@@ -264,8 +264,13 @@ class _Uart:
 class _Gpio:
     """GPIO matrix + IO_MUX: pad levels from what the chip drives, external drivers and pulls."""
 
-    def __init__(self, emu: Esp32c3Emulator) -> None:
+    def __init__(self, emu: Esp32c3Emulator, *, pins: int = GPIO_PINS, iomux_offset: int = IO_MUX - GPIO,
+                 u0txd: int = 21) -> None:
         self.emu = emu
+        self.pins = pins  # pads 0..pins-1
+        self.iomux_offset = iomux_offset  # IO_MUX block relative to the GPIO block (negative on the C6)
+        self.u0txd = u0txd  # the pad whose IO_MUX function 0 is U0TXD
+        self.mask = (1 << pins) - 1
         self.external: dict[int, int] = {}  # the world outside the chip: kept across resets
         self.reset()
 
@@ -273,18 +278,18 @@ class _Gpio:
         self.out = 0
         self.enable = 0
         self.status = 0
-        self.pin = [0] * GPIO_PINS
+        self.pin = [0] * self.pins
         self.in_sel = [0] * 128
-        self.out_sel = [0x80] * GPIO_PINS
-        # IO_MUX reset: FUN_IE, drive 2, function 0 (U0TXD/U0RXD on 21/20, GPIO elsewhere).
-        self.iomux = [(2 << 10) | (1 << 9)] * GPIO_PINS
+        self.out_sel = [0x80] * self.pins
+        # IO_MUX reset: FUN_IE, drive 2, function 0 (U0TXD/U0RXD on their pads, GPIO elsewhere).
+        self.iomux = [(2 << 10) | (1 << 9)] * self.pins
         self.regs: dict[int, int] = {}
-        self.levels = [self.pad(n) for n in range(GPIO_PINS)]
+        self.levels = [self.pad(n) for n in range(self.pins)]
 
     def chip_drive(self, n: int) -> int | None:
         """The level the chip drives on pad n, or None when it does not drive it."""
         if _bits(self.iomux[n], 12, 3) != 1:
-            return 1 if n == 21 else None  # function 0 of GPIO21 is U0TXD: idle high
+            return 1 if n == self.u0txd else None  # function 0 of the U0TXD pad: idle high
         sel = self.out_sel[n]
         signal = sel & 0xFF
         if signal == 0x80:
@@ -306,17 +311,17 @@ class _Gpio:
 
     def routed_output(self, signal: int) -> list[int]:
         """Pads whose matrix output is `signal` (with the pad in GPIO-matrix function)."""
-        return [n for n in range(GPIO_PINS)
+        return [n for n in range(self.pins)
                 if self.out_sel[n] & 0xFF == signal and _bits(self.iomux[n], 12, 3) == 1]
 
     def routed_input(self, signal: int) -> int | None:
         sel = self.in_sel[signal]
-        return sel & 0x1F if sel & (1 << 6) and sel & 0x1F < GPIO_PINS else None
+        return sel & 0x1F if sel & (1 << 6) and sel & 0x1F < self.pins else None
 
     def update(self) -> None:
         """Recomputes pad levels; edges and levels set GPIO_STATUS for pins with a trigger."""
-        new = [self.pad(n) for n in range(GPIO_PINS)]
-        for n in range(GPIO_PINS):
+        new = [self.pad(n) for n in range(self.pins)]
+        for n in range(self.pins):
             kind = _bits(self.pin[n], 7, 3)
             old = self.levels[n]
             hit = ((kind == 1 and not old and new[n]) or (kind == 2 and old and not new[n])
@@ -326,62 +331,62 @@ class _Gpio:
         self.levels = new
 
     def irq_pending(self) -> bool:
-        return any(self.status >> n & 1 and self.pin[n] & (1 << 13) for n in range(GPIO_PINS))
+        return any(self.status >> n & 1 and self.pin[n] & (1 << 13) for n in range(self.pins))
 
     def read(self, off: int) -> int:
-        if off >= IO_MUX - GPIO:
-            index = (off - (IO_MUX - GPIO) - 4) // 4
-            return self.iomux[index] if 0 <= index < GPIO_PINS else self.regs.get(off, 0)
+        if self.iomux_offset <= off < self.iomux_offset + 0x1000:
+            index = (off - self.iomux_offset - 4) // 4
+            return self.iomux[index] if 0 <= index < self.pins else self.regs.get(off, 0)
         if off == 0x04:
             return self.out
         if off == 0x20:
             return self.enable
         if off == 0x3C:
-            return sum(1 << n for n in range(GPIO_PINS) if self.levels[n] and self.iomux[n] & (1 << 9))
+            return sum(1 << n for n in range(self.pins) if self.levels[n] and self.iomux[n] & (1 << 9))
         if off in (0x44, 0x5C):
             return self.status
-        if 0x74 <= off < 0x74 + 4 * GPIO_PINS:
+        if 0x74 <= off < 0x74 + 4 * self.pins:
             return self.pin[(off - 0x74) // 4]
         if 0x154 <= off < 0x154 + 4 * 128:
             return self.in_sel[(off - 0x154) // 4]
-        if 0x554 <= off < 0x554 + 4 * GPIO_PINS:
+        if 0x554 <= off < 0x554 + 4 * self.pins:
             return self.out_sel[(off - 0x554) // 4]
         return self.regs.get(off, 0)
 
     def write(self, off: int, value: int) -> None:
-        if off >= IO_MUX - GPIO:
-            index = (off - (IO_MUX - GPIO) - 4) // 4
-            if 0 <= index < GPIO_PINS:
+        if self.iomux_offset <= off < self.iomux_offset + 0x1000:
+            index = (off - self.iomux_offset - 4) // 4
+            if 0 <= index < self.pins:
                 self.iomux[index] = value
             else:
                 self.regs[off] = value
         elif off == 0x04:
-            self.out = value & 0x3FFFFF
+            self.out = value & self.mask
         elif off == 0x08:
-            self.out |= value & 0x3FFFFF
+            self.out |= value & self.mask
         elif off == 0x0C:
             self.out &= ~value
         elif off == 0x20:
-            self.enable = value & 0x3FFFFF
+            self.enable = value & self.mask
         elif off == 0x24:
-            self.enable |= value & 0x3FFFFF
+            self.enable |= value & self.mask
         elif off == 0x28:
             self.enable &= ~value
         elif off == 0x44:
-            self.status = value & 0x3FFFFF
+            self.status = value & self.mask
         elif off == 0x48:
-            self.status |= value & 0x3FFFFF
+            self.status |= value & self.mask
         elif off == 0x4C:
             self.status &= ~value
-            for n in range(GPIO_PINS):  # a level trigger that still holds asserts again at once
+            for n in range(self.pins):  # a level trigger that still holds asserts again at once
                 kind = _bits(self.pin[n], 7, 3)
                 if (kind == 4 and not self.levels[n]) or (kind == 5 and self.levels[n]):
                     self.status |= 1 << n
-        elif 0x74 <= off < 0x74 + 4 * GPIO_PINS:
+        elif 0x74 <= off < 0x74 + 4 * self.pins:
             self.pin[(off - 0x74) // 4] = value
         elif 0x154 <= off < 0x154 + 4 * 128:
             self.in_sel[(off - 0x154) // 4] = value
-        elif 0x554 <= off < 0x554 + 4 * GPIO_PINS:
+        elif 0x554 <= off < 0x554 + 4 * self.pins:
             self.out_sel[(off - 0x554) // 4] = value
         else:
             self.regs[off] = value

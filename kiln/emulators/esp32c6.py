@@ -8,12 +8,14 @@ Modelled: HP SRAM (512 KiB at 0x40800000, one address space for code and data) a
 ROM's loading of the image at flash 0x0 (chip id 13), the flash MMU behind SPI0's
 MMU_ITEM_INDEX/CONTENT registers (256 entries of 64 KiB: code in 0x42000000..0x427FFFFF, data in
 0x42800000..0x42FFFFFF), the L1 cache bus-shut and sync (invalidate) registers, UART0/1 (C6 layout:
-8-bit FIFO counts, REG_UPDATE at 0x98, core clock from PCR), SYSTIMER at 0x6000A000, the interrupt
-matrix at 0x60010000 with the HP CPU's PLIC-style line controller at 0x20001000 (enable, type,
-priority, threshold, and the per-line gate in the mie CSR), PCR's system clock registers, and
-LP_AON (STORE0 for the exit protocol, SYS_CFG's software reset and force-download bits). The
-ESP32-C3 machine-driver models (GPIO, I2C, SPI, LEDC, TIMG, ADC, SPI1 flash) are not wired to the
-C6: its drivers do not exist yet. Anything else in 0x60000000..0x600D0000 reads back what was written.
+8-bit FIFO counts, REG_UPDATE at 0x98, core clock from PCR; UART1 on the pads the matrix routes
+it to), SYSTIMER at 0x6000A000, the interrupt matrix at 0x60010000 with the HP CPU's PLIC-style
+line controller at 0x20001000 (enable, type, priority, threshold, and the per-line gate in the mie
+CSR), PCR's system clock registers, and
+LP_AON (STORE0 for the exit protocol, SYS_CFG's software reset and force-download bits), and the
+C3's GPIO matrix/IO_MUX model on the C6's 31 pads (GPIO 0x60091000, IO_MUX 0x60090000; no GPIO
+interrupt source yet). The other ESP32-C3 machine-driver models (I2C, SPI, LEDC, TIMG, ADC, SPI1
+flash) are not wired to the C6: its drivers do not exist yet. Anything else in 0x60000000..0x600D0000 reads back what was written.
 
     python -m kiln.emulators.esp32c3 --chip esp32c6 build/ESP32_GENERIC_C6/firmware-merged.bin
 """
@@ -39,6 +41,7 @@ from kiln.emulators.esp32c3 import (
     XTAL_HZ,
     Esp32c3Emulator,
     _bits,
+    _Gpio,
     _Uart,
 )
 
@@ -58,6 +61,9 @@ UART_BASES_C6 = (0x00000, 0x01000)
 UART_SOURCES_C6 = (43, 44)
 SPI0 = 0x02000
 SYSTIMER_C6 = 0x0A000
+IO_MUX_C6 = 0x90000
+GPIO_C6 = 0x91000
+GPIO_PINS_C6 = 31
 INTMTX_C6 = 0x10000
 PCR = 0x96000
 LP_AON = 0xB1000
@@ -87,9 +93,11 @@ class Esp32c6Emulator(Esp32c3Emulator):
         # The ROM leaves the C6 on its reset clock (XTAL) by default; "pll" models a SPLL at 160 MHz.
         super().__init__(firmware, mode=mode, tcp_port=tcp_port, flash_size=flash_size, rom_clock=rom_clock, mac=mac)
         self._sram = ctypes.create_string_buffer(HP_SRAM_SIZE)
-        self._uarts = (_Uart6(lambda b: self._uart_tx(0, b)), _Uart6(lambda b: None))
+        self._uarts = (_Uart6(lambda b: self._uart_tx(0, b)), _Uart6(lambda b: self._uart_tx(1, b)))
         self._plic: dict[int, int] = {}
         self._mmu_index = 0
+        # The C3's GPIO matrix/IO_MUX model on the C6's 31 pads (IO_MUX sits just below GPIO; U0TXD is GPIO16).
+        self.gpio = _Gpio(self, pins=GPIO_PINS_C6, iomux_offset=IO_MUX_C6 - GPIO_C6, u0txd=16)
 
     # ----------------------------------------------------------------- the machine
 
@@ -116,6 +124,7 @@ class Esp32c6Emulator(Esp32c3Emulator):
             for uart in self._uarts:
                 uart.regs.clear()
                 uart.fifo.clear()
+            self.gpio.reset()
             self._regs[PCR + 0x110] = PCR_SYSCLK_RESET | ((1 << 16) if self.rom_clock == "pll" else 0)
 
     def _sram_offset(self, addr: int, length: int) -> int | None:
@@ -206,6 +215,8 @@ class Esp32c6Emulator(Esp32c3Emulator):
         for uart, base in zip(self._uarts, UART_BASES_C6, strict=True):
             if base <= off < base + 0x100:
                 return uart.read(off - base)
+        if off & ~0xFFF in (IO_MUX_C6, GPIO_C6):
+            return self.gpio.read(off - GPIO_C6)
         if off == SYSTIMER_C6 + 0x04:
             return self._regs.get(off, 0) | (1 << 29)
         if off == SYSTIMER_C6 + 0x40:
@@ -232,6 +243,9 @@ class Esp32c6Emulator(Esp32c3Emulator):
             if base <= off < base + 0x100:
                 uart.write(off - base, value)
                 return
+        if off & ~0xFFF in (IO_MUX_C6, GPIO_C6):
+            self.gpio.write(off - GPIO_C6, value)
+            return
         if off == SYSTIMER_C6 + 0x04 and value & (1 << 30):
             self._latched = (time.monotonic_ns() - self._t0) * SYSTIMER_HZ // 1_000_000_000
         elif off == SPI0 + 0x380:

@@ -176,6 +176,9 @@
 #define GPIO_OUT_SEL_GPIO 128u
 #define GPIO_OUT_SEL_OEN_GPIO (1u << 9)
 #define GPIO_PIN_COUNT 22u
+/* GPIO12..17 drive the SPI flash on C3 modules. */
+#define GPIO_FLASH_PIN_FIRST 12u
+#define GPIO_FLASH_PIN_LAST 17u
 
 /* GPIO matrix signal numbers (TRM, "Peripheral Signal List"). */
 #define SIG_U0RXD 6u

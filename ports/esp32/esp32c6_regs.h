@@ -128,6 +128,49 @@
 #define CACHE_SYNC_DONE (1u << 4)
 #define CACHE_SYNC_MAP_ALL 0x1Fu
 
+/* GPIO matrix (C6 TRM, IO MUX and GPIO Matrix): the C3's register layout at a new base, 31 pads. */
+#define GPIO_BASE 0x60091000u
+#define GPIO_OUT REG32(GPIO_BASE + 0x04u)
+#define GPIO_OUT_W1TS REG32(GPIO_BASE + 0x08u)
+#define GPIO_OUT_W1TC REG32(GPIO_BASE + 0x0Cu)
+#define GPIO_ENABLE REG32(GPIO_BASE + 0x20u)
+#define GPIO_ENABLE_W1TS REG32(GPIO_BASE + 0x24u)
+#define GPIO_ENABLE_W1TC REG32(GPIO_BASE + 0x28u)
+#define GPIO_IN REG32(GPIO_BASE + 0x3Cu)
+#define GPIO_STATUS REG32(GPIO_BASE + 0x44u)
+#define GPIO_STATUS_W1TC REG32(GPIO_BASE + 0x4Cu)
+#define GPIO_PIN(n) REG32(GPIO_BASE + 0x74u + 4u * (n))
+#define GPIO_FUNC_IN_SEL(signal) REG32(GPIO_BASE + 0x154u + 4u * (signal))
+#define GPIO_FUNC_OUT_SEL(pin) REG32(GPIO_BASE + 0x554u + 4u * (pin))
+#define GPIO_PIN_PAD_DRIVER (1u << 2)
+#define GPIO_PIN_INT_TYPE_SHIFT 7
+#define GPIO_PIN_INT_TYPE_MASK (7u << 7)
+#define GPIO_PIN_INT_ENA_CPU (1u << 13)
+#define GPIO_PIN_INT_ENA_MASK (0x1Fu << 13)
+#define GPIO_IN_SEL_MATRIX (1u << 6)
+#define GPIO_OUT_SEL_GPIO 128u
+#define GPIO_OUT_SEL_OEN_GPIO (1u << 9)
+#define GPIO_PIN_COUNT 31u
+/* GPIO24..30 are the SPI flash pads (SPICS0, SPIQ, SPIWP, VDD_SPI, SPIHD, SPICLK, SPID) on C6 modules. */
+#define GPIO_FLASH_PIN_FIRST 24u
+#define GPIO_FLASH_PIN_LAST 30u
+/* IO_MUX: PIN_CTRL at +0, then one register per pad (same fields as the C3). */
+#define IO_MUX_BASE 0x60090000u
+#define IO_MUX_GPIO(n) REG32(IO_MUX_BASE + 0x04u + 4u * (n))
+#define IO_MUX_FUN_WPD (1u << 7)
+#define IO_MUX_FUN_WPU (1u << 8)
+#define IO_MUX_FUN_IE (1u << 9)
+#define IO_MUX_FUN_DRV_SHIFT 10
+#define IO_MUX_FUN_DRV_MASK (3u << 10)
+#define IO_MUX_MCU_SEL_SHIFT 12
+#define IO_MUX_MCU_SEL_MASK (7u << 12)
+#define IO_MUX_FUNC_GPIO 1u
+
+/* eFuse read-back: BLOCK1's factory MAC, as on the C3 (low word first). */
+#define EFUSE_BASE 0x600B0800u
+#define EFUSE_RD_MAC_SPI_SYS_0 REG32(EFUSE_BASE + 0x44u)
+#define EFUSE_RD_MAC_SPI_SYS_1 REG32(EFUSE_BASE + 0x48u)
+
 /* HP SRAM: one 512 KiB address space for code and data (no IRAM/DRAM aliases). */
 #define SRAM_DRAM_START 0x40800000u
 #define SRAM_DRAM_END 0x40880000u

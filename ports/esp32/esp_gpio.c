@@ -1,13 +1,13 @@
-/* esp_gpio.c: ESP32-C3 GPIO pins (IO_MUX function 1 + GPIO matrix), edge/level interrupts, routing. */
+/* esp_gpio.c: ESP32-C3/C6 GPIO pins (IO_MUX function 1 + GPIO matrix), edge/level interrupts (C3), routing. */
 #include <errno.h>
 #include <stddef.h>
 
 #include "esp32_hal.h"
-#include "esp32c3_regs.h"
 #include "esp_gpio.h"
+#include "soc_regs.h"
 
-#define FLASH_PIN_FIRST 12u
-#define FLASH_PIN_LAST 17u
+#define FLASH_PIN_FIRST GPIO_FLASH_PIN_FIRST
+#define FLASH_PIN_LAST GPIO_FLASH_PIN_LAST
 #define DRIVE_DEFAULT 2u /* ~20 mA, the reset value */
 
 /* Interrupt callbacks per pin; reset by esp_gpio_init(). */
@@ -17,16 +17,20 @@ static struct {
     int attached;
 } irq;
 
+#if defined(INTMTX_SOURCE_GPIO)
 static void gpio_isr(void *unused);
+#endif
 
 void esp_gpio_init(void) {
     for (unsigned pin = 0; pin < GPIO_PIN_COUNT; pin++) {
         irq.callback[pin] = NULL;
         irq.arg[pin] = NULL;
     }
+#if defined(INTMTX_SOURCE_GPIO)
     if (irq.attached) {
         esp_irq_detach(INTMTX_SOURCE_GPIO);
     }
+#endif
     irq.attached = 0;
 }
 
@@ -97,6 +101,7 @@ int esp_gpio_read(unsigned pin) {
     return (int)((GPIO_IN >> pin) & 1u);
 }
 
+#if defined(INTMTX_SOURCE_GPIO)
 static void gpio_isr(void *unused) {
     (void)unused;
     uint32_t status = GPIO_STATUS;
@@ -113,6 +118,7 @@ static void gpio_isr(void *unused) {
         }
     }
 }
+#endif
 
 int esp_gpio_irq(unsigned pin, int trigger, esp_gpio_callback_t callback, void *arg) {
     int err = esp_gpio_check(pin);
@@ -122,6 +128,11 @@ int esp_gpio_irq(unsigned pin, int trigger, esp_gpio_callback_t callback, void *
     if (trigger < ESP_GPIO_IRQ_NONE || trigger > ESP_GPIO_IRQ_HIGH || (trigger != ESP_GPIO_IRQ_NONE && callback == NULL)) {
         return -EINVAL;
     }
+#if !defined(INTMTX_SOURCE_GPIO)
+    if (trigger != ESP_GPIO_IRQ_NONE) {
+        return -ENOTSUP; /* the GPIO interrupt source is not wired up on this chip yet */
+    }
+#endif
     uint32_t saved = esp32_irq_save();
     uint32_t cfg = GPIO_PIN(pin) & ~(GPIO_PIN_INT_TYPE_MASK | GPIO_PIN_INT_ENA_MASK);
     GPIO_PIN(pin) = cfg;
@@ -129,6 +140,7 @@ int esp_gpio_irq(unsigned pin, int trigger, esp_gpio_callback_t callback, void *
     irq.callback[pin] = trigger == ESP_GPIO_IRQ_NONE ? NULL : callback;
     irq.arg[pin] = arg;
     if (trigger != ESP_GPIO_IRQ_NONE) {
+#if defined(INTMTX_SOURCE_GPIO)
         if (!irq.attached) {
             int line = esp_irq_attach(INTMTX_SOURCE_GPIO, gpio_isr, NULL);
             if (line < 0) {
@@ -138,6 +150,7 @@ int esp_gpio_irq(unsigned pin, int trigger, esp_gpio_callback_t callback, void *
             }
             irq.attached = 1;
         }
+#endif
         GPIO_PIN(pin) = cfg | ((uint32_t)trigger << GPIO_PIN_INT_TYPE_SHIFT) | GPIO_PIN_INT_ENA_CPU;
     }
     esp32_irq_restore(saved);

@@ -1,4 +1,4 @@
-/* esp_gpio.h: ESP32-C3 GPIO pins through IO_MUX and the GPIO matrix, and peripheral signal routing. */
+/* esp_gpio.h: ESP32-C3/C6 GPIO pins through IO_MUX and the GPIO matrix, and peripheral signal routing. */
 #ifndef KILN_ESP_GPIO_H
 #define KILN_ESP_GPIO_H
 
@@ -21,7 +21,8 @@ typedef void (*esp_gpio_callback_t)(unsigned pin, void *arg);
 /* Forgets every interrupt callback; called once at start-up (and by a soft reset). */
 void esp_gpio_init(void);
 
-/* GPIO12..17 drive the SPI flash on C3 modules: refused with -EPERM, like out-of-range pins (-EINVAL). */
+/* The SPI flash pads (GPIO12..17 on C3 modules, GPIO24..30 on the C6) are refused with -EPERM; pins the chip
+   lacks with -EINVAL. Interrupts (esp_gpio_irq) are wired on the C3 only (-ENOTSUP on the C6). */
 int esp_gpio_check(unsigned pin);
 int esp_gpio_config(unsigned pin, int mode, int pull);
 int esp_gpio_write(unsigned pin, int level);

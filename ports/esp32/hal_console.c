@@ -3,6 +3,7 @@
 
 #include "board_config.h"
 #include "esp32_hal.h"
+#include "esp_machine.h"
 #include "esp_uart.h"
 #include "hal.h"
 #include "soc_regs.h"
@@ -67,6 +68,10 @@ void hal_stdout_write(const char *buf, size_t len) {
 }
 
 int hal_stdin_poll(void) {
+    /* The interpreter polls here between bytecodes: the moment to hand machine's interrupt events over. */
+    if (esp32_machine_poll != NULL) {
+        esp32_machine_poll();
+    }
     uint32_t tail = rx.tail;
     if (tail == rx.head) {
         return -1;

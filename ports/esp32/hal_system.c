@@ -53,6 +53,14 @@ void hal_reset(void) {
     }
 }
 
+bool hal_exit_ends_run(void) {
+#ifdef KILN_EMULATOR
+    return true;
+#else
+    return false;
+#endif
+}
+
 void hal_exit(int code) {
     /* STORE0 is a retention scratch register: harmless on hardware, watched by the emulator,
        which ends the run with this code when the reset below is requested. */

@@ -72,6 +72,9 @@ int hal_stdin_read(void) {
         if (c >= 0) {
             return c;
         }
+        if (rp2_console_idle) {
+            rp2_console_idle(); /* Timer and Pin callbacks run at the prompt too */
+        }
         /* Sleep until an interrupt. With IRQs masked, a byte arriving between the check and
          * the WFI still wakes it (pending IRQ), and is taken after CPSIE. */
         __asm volatile("cpsid i" ::: "memory");

@@ -2,6 +2,7 @@
 #ifndef KILN_RP2_HAL_H
 #define KILN_RP2_HAL_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* How clk_sys was reached; lower values mean a fallback was taken. */
@@ -34,6 +35,14 @@ uint64_t rp2_time_us(void);
  * UARTs other than the console, TIMER alarms, GPIO interrupts, the watchdog), without resetting
  * the chip; hal_init runs the same re-initialisation at boot. */
 void rp2_soft_reset(void);
+
+/* hal_heap_region: bytes at the top of the heap to keep for the /flash RAM disk (0 when /flash is on the
+ * flash chip); mod_os.c. Weak: the driver self-test links system.c without the Python modules. */
+size_t rp2_fs_ram_carve(uint8_t *heap, size_t len) __attribute__((weak));
+
+/* Called by the console while it waits for input (mod_machine.c: runs pending interrupt callbacks).
+ * Weak: absent in the driver self-test. */
+void rp2_console_idle(void) __attribute__((weak));
 
 /* Records why the chip resets in the watchdog scratch words, then resets it. */
 void rp2_reset_with_reason(uint32_t reason, uint32_t value, uint32_t detail) __attribute__((noreturn));

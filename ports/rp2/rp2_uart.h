@@ -10,6 +10,8 @@
 /* Resets the UART, sets 8N1 at `baud` (nearest the divider allows) on the two GPIOs, which must
  * be a TX and an RX pin of that UART; RX bytes go to the instance's ring by interrupt. */
 int rp2_uart_init(uint32_t uart, uint32_t baud, uint32_t tx_pin, uint32_t rx_pin);
+/* Frame format after rp2_uart_init: bits 5..8, parity 0 none / 1 odd / 2 even, stop 1 or 2. */
+int rp2_uart_set_format(uint32_t uart, uint32_t bits, uint32_t parity, uint32_t stop);
 /* Stops the UART and its interrupt; the pins return to no function. */
 void rp2_uart_deinit(uint32_t uart);
 /* The baud rate the divider really gives (0 when not initialised). */

@@ -51,6 +51,7 @@ void hal_init(void) {
 void hal_heap_region(void **start, size_t *len) {
     *start = __kiln_heap_start;
     *len = (size_t)(__kiln_heap_end - __kiln_heap_start);
+    if (rp2_fs_ram_carve) *len -= rp2_fs_ram_carve(*start, *len); /* the /flash RAM disk, when the flash cannot hold it */
 }
 
 /* The reason survives in watchdog SCRATCH0..2 (the bootrom only uses 4..7): rp2040js' runner
@@ -73,6 +74,14 @@ void rp2_reset_with_reason(uint32_t reason, uint32_t value, uint32_t detail) {
 
 void hal_reset(void) {
     rp2_reset_with_reason(0u, 0u, 0u);
+}
+
+bool hal_exit_ends_run(void) {
+#ifdef KILN_EMULATOR
+    return true;
+#else
+    return false;
+#endif
 }
 
 /* No semihosting in rp2040js: the exit code rides the watchdog reset (see ports/rp2/README.md). */

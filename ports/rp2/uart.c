@@ -102,6 +102,24 @@ int rp2_uart_init(uint32_t uart, uint32_t baud, uint32_t tx_pin, uint32_t rx_pin
     return RP2_OK;
 }
 
+/* PL011 LCR_H: WLEN = bits - 5 in 6:5, STP2 bit 3, EPS bit 2 (even), PEN bit 1. Written with the UART
+ * disabled (the PL011 must not change format mid-character); the write re-latches the divisors. */
+int rp2_uart_set_format(uint32_t uart, uint32_t bits, uint32_t parity, uint32_t stop) {
+    if (uart >= RP2_UART_COUNT || uarts[uart].baud == 0u || bits < 5u || bits > 8u || parity > 2u || stop < 1u ||
+        stop > 2u) {
+        return RP2_ERR_INVALID;
+    }
+    uint32_t base = uart_base[uart];
+    uint32_t lcr = ((bits - 5u) << 5) | UART_LCR_H_FEN | (stop == 2u ? 1u << 3 : 0u) |
+                   (parity == 2u ? 1u << 2 : 0u) | (parity != 0u ? 1u << 1 : 0u);
+    uint32_t cr = REG32(base + UART_CR);
+    (void)rp2_uart_flush(uart, 100000u);
+    REG32(base + UART_CR) = 0;
+    REG32(base + UART_LCR_H) = lcr;
+    REG32(base + UART_CR) = cr;
+    return RP2_OK;
+}
+
 void rp2_uart_deinit(uint32_t uart) {
     if (uart >= RP2_UART_COUNT || uarts[uart].baud == 0u) {
         return;

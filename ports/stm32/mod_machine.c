@@ -21,6 +21,33 @@
 
 kn_obj kn_module_from_table(kn_obj name, const kn_method_t *items, size_t n);
 kn_obj kn_mod_os_init(void);
+kn_obj stm32_mod_pyb_init(void);
+void stm32_machine_io_register(kn_obj globals);
+void stm32_machine_io_soft_reset(void);
+
+/* An int argument in lo..hi (a ValueError naming it otherwise, never a silent truncation). */
+static uint32_t arg_in(kn_obj o, uint32_t lo, uint32_t hi, const char *what) {
+    long long v = kn_get_ll(o);
+    if (v < (long long)lo || v > (long long)hi)
+        kn_raise_fmt(&kn_type_ValueError, "%s out of range (%u..%u)", what, (unsigned)lo, (unsigned)hi);
+    return (uint32_t)v;
+}
+#define ARG_U8(o, what) ((uint8_t)arg_in((o), 0u, 0xFFu, (what)))
+#define ARG_U32(o, what) arg_in((o), 0u, 0xFFFFFFFFu, (what))
+#define ARG_PIN(o) arg_in((o), 0u, 0xFFFFu, "pin")
+
+/* The bytes of a bytes-like argument (TypeError otherwise). */
+static const uint8_t *arg_buffer(kn_obj o, size_t *len) {
+    const uint8_t *d;
+    if (!kn_get_buffer(o, &d, len)) kn_raise_type("a bytes-like object is required");
+    return d;
+}
+
+/* A peripheral slot that must be initialised (OSError otherwise). */
+static void *slot_up(void *slot, bool up, const char *what) {
+    if (!up) kn_raise_fmt(&kn_type_OSError, "%s not initialised", what);
+    return slot;
+}
 
 /* Raises OSError(errno) for a negative driver result. */
 void stm32_check(int r) {
@@ -84,12 +111,12 @@ static kn_obj m_pin_cfg(size_t n, const kn_obj *a) {
     (void)n;
     stm32_pin_config_t c;
     memset(&c, 0, sizeof c);
-    c.mode = (uint8_t)kn_get_int(a[1]);
-    c.pull = (uint8_t)kn_get_int(a[2]);
+    c.mode = ARG_U8(a[1], "mode");
+    c.pull = ARG_U8(a[2], "pull");
     c.open_drain = kn_truthy(a[3]);
     c.initial = (int8_t)kn_get_int(a[4]);
     c.speed = STM32_SPEED_LOW;
-    stm32_check(stm32_pin_configure((uint32_t)kn_get_int(a[0]), &c));
+    stm32_check(stm32_pin_configure(ARG_PIN(a[0]), &c));
     return kn_none;
 }
 static KN_FUNV(m_pin_cfg_obj, 5, 5, m_pin_cfg);
@@ -101,18 +128,18 @@ static kn_obj m_pin_exists(kn_obj code) {
 static KN_FUN1(m_pin_exists_obj, m_pin_exists);
 
 static kn_obj m_pin_write(kn_obj code, kn_obj v) {
-    stm32_pin_write((uint32_t)kn_get_int(code), kn_truthy(v));
+    stm32_pin_write(ARG_PIN(code), kn_truthy(v));
     return kn_none;
 }
 static KN_FUN2(m_pin_write_obj, m_pin_write);
 
 static kn_obj m_pin_read(kn_obj code) {
-    return KN_MKSMALL(stm32_pin_read((uint32_t)kn_get_int(code)) ? 1 : 0);
+    return KN_MKSMALL(stm32_pin_read(ARG_PIN(code)) ? 1 : 0);
 }
 static KN_FUN1(m_pin_read_obj, m_pin_read);
 
 static kn_obj m_pin_mode(kn_obj code) {
-    return KN_MKSMALL(stm32_pin_mode((uint32_t)kn_get_int(code)));
+    return KN_MKSMALL(stm32_pin_mode(ARG_PIN(code)));
 }
 static KN_FUN1(m_pin_mode_obj, m_pin_mode);
 
@@ -157,6 +184,7 @@ static stm32_adc_t adc1;
 
 /* Called on every soft reset (kn_port_init): peripherals back to reset state, slots free. */
 void stm32_machine_soft_reset(void) {
+    stm32_machine_io_soft_reset(); /* first: it stops timers and PWM through their drivers */
     stm32_drivers_soft_reset();
     memset(uarts, 0, sizeof uarts);
     memset(i2cs, 0, sizeof i2cs);
@@ -172,8 +200,7 @@ static uint32_t slot_of(kn_obj id, uint32_t n, const char *what) {
 
 static stm32_uart_t *uart_up(kn_obj id) {
     stm32_uart_t *u = &uarts[slot_of(id, UART_SLOTS, "UART")];
-    if (!u->up) kn_raise_msg(&kn_type_OSError, "UART not initialised");
-    return u;
+    return slot_up(u, u->up, "UART");
 }
 
 /* _uart_init(id, baud, bits, parity, stop, tx, rx) -> actual baud */
@@ -183,12 +210,12 @@ static kn_obj m_uart_init(size_t n, const kn_obj *a) {
     stm32_uart_config_t c;
     memset(&c, 0, sizeof c);
     c.index = slot + 1u;
-    c.baud = (uint32_t)kn_get_int(a[1]);
-    c.bits = (uint8_t)kn_get_int(a[2]);
-    c.parity = (uint8_t)kn_get_int(a[3]);
-    c.stop = (uint8_t)kn_get_int(a[4]);
-    c.tx_pin = (uint32_t)kn_get_int(a[5]);
-    c.rx_pin = (uint32_t)kn_get_int(a[6]);
+    c.baud = ARG_U32(a[1], "baudrate");
+    c.bits = ARG_U8(a[2], "bits");
+    c.parity = ARG_U8(a[3], "parity");
+    c.stop = ARG_U8(a[4], "stop");
+    c.tx_pin = ARG_PIN(a[5]);
+    c.rx_pin = ARG_PIN(a[6]);
     c.priority = 8;
     c.rx_buf = uart_rx[slot];
     c.rx_size = UART_RX;
@@ -207,9 +234,8 @@ static KN_FUN1(m_uart_deinit_obj, m_uart_deinit);
 
 static kn_obj m_uart_write(kn_obj id, kn_obj data) {
     stm32_uart_t *u = uart_up(id);
-    const uint8_t *d;
     size_t len;
-    if (!kn_get_buffer(data, &d, &len)) kn_raise_type("a bytes-like object is required");
+    const uint8_t *d = arg_buffer(data, &len);
     int r = stm32_uart_write(u, d, len, 100000);
     stm32_check(r);
     return KN_MKSMALL(r);
@@ -246,8 +272,7 @@ static KN_FUN1(m_uart_any_obj, m_uart_any);
 
 static stm32_i2c_t *i2c_up(kn_obj id) {
     stm32_i2c_t *i = &i2cs[slot_of(id, I2C_SLOTS, "I2C")];
-    if (!i->up) kn_raise_msg(&kn_type_OSError, "I2C not initialised");
-    return i;
+    return slot_up(i, i->up, "I2C");
 }
 
 /* _i2c_init(id, freq, scl, sda, timeout_us) -> actual freq */
@@ -257,10 +282,10 @@ static kn_obj m_i2c_init(size_t n, const kn_obj *a) {
     stm32_i2c_config_t c;
     memset(&c, 0, sizeof c);
     c.index = slot + 1u;
-    c.freq_hz = (uint32_t)kn_get_int(a[1]);
-    c.scl_pin = (uint32_t)kn_get_int(a[2]);
-    c.sda_pin = (uint32_t)kn_get_int(a[3]);
-    c.timeout_us = (uint32_t)kn_get_int(a[4]);
+    c.freq_hz = ARG_U32(a[1], "freq");
+    c.scl_pin = ARG_PIN(a[2]);
+    c.sda_pin = ARG_PIN(a[3]);
+    c.timeout_us = ARG_U32(a[4], "timeout");
     if (i2cs[slot].up) stm32_i2c_deinit(&i2cs[slot]);
     stm32_check(stm32_i2c_init(&i2cs[slot], &c));
     return kn_int_from_ull(i2cs[slot].actual_hz);
@@ -271,10 +296,9 @@ static KN_FUNV(m_i2c_init_obj, 5, 5, m_i2c_init);
 static kn_obj m_i2c_write(size_t n, const kn_obj *a) {
     (void)n;
     stm32_i2c_t *i = i2c_up(a[0]);
-    const uint8_t *d;
     size_t len;
-    if (!kn_get_buffer(a[2], &d, &len)) kn_raise_type("a bytes-like object is required");
-    int r = stm32_i2c_write(i, (uint8_t)kn_get_int(a[1]), d, len, kn_truthy(a[3]));
+    const uint8_t *d = arg_buffer(a[2], &len);
+    int r = stm32_i2c_write(i, (uint8_t)arg_in(a[1], 0u, 0x7Fu, "I2C address"), d, len, kn_truthy(a[3]));
     stm32_check(r);
     return KN_MKSMALL(r);
 }
@@ -288,7 +312,7 @@ static kn_obj m_i2c_read(size_t n, const kn_obj *a) {
     kn_vstr_t v;
     kn_vstr_init(&v, (size_t)len + 1);
     char *dst = kn_vstr_extend(&v, (size_t)len);
-    if (len > 0) stm32_check(stm32_i2c_read(i, (uint8_t)kn_get_int(a[1]), (uint8_t *)dst, (size_t)len, kn_truthy(a[3])));
+    if (len > 0) stm32_check(stm32_i2c_read(i, (uint8_t)arg_in(a[1], 0u, 0x7Fu, "I2C address"), (uint8_t *)dst, (size_t)len, kn_truthy(a[3])));
     return kn_vstr_to_bytes(&v);
 }
 static KN_FUNV(m_i2c_read_obj, 4, 4, m_i2c_read);
@@ -320,7 +344,7 @@ static KN_FUN1(m_adc_channel_obj, m_adc_channel);
 static kn_obj m_adc_read(kn_obj channel) {
     if (!adc1.up) stm32_check(stm32_adc_init(&adc1, 1, 12));
     uint32_t v = 0;
-    stm32_check(stm32_adc_read(&adc1, (uint32_t)kn_get_int(channel), &v));
+    stm32_check(stm32_adc_read(&adc1, ARG_U32(channel, "channel"), &v));
     return KN_MKSMALL(v);
 }
 static KN_FUN1(m_adc_read_obj, m_adc_read);
@@ -345,13 +369,13 @@ static kn_obj m_rtc_datetime(size_t n, const kn_obj *a) {
     if (!kn_is_type(a[0], &kn_type_tuple) && !kn_is_type(a[0], &kn_type_list)) kn_raise_type("datetime must be a tuple");
     kn_seq_get(a[0], &len, &items);
     if (len < 7) kn_raise_value("datetime needs (year, month, day, weekday, hour, minute, second[, subsecond])");
-    d.year = (uint16_t)kn_get_int(items[0]);
-    d.month = (uint8_t)kn_get_int(items[1]);
-    d.day = (uint8_t)kn_get_int(items[2]);
-    d.weekday = (uint8_t)kn_get_int(items[3]);
-    d.hour = (uint8_t)kn_get_int(items[4]);
-    d.minute = (uint8_t)kn_get_int(items[5]);
-    d.second = (uint8_t)kn_get_int(items[6]);
+    d.year = (uint16_t)arg_in(items[0], 0u, 0xFFFFu, "year");
+    d.month = ARG_U8(items[1], "month");
+    d.day = ARG_U8(items[2], "day");
+    d.weekday = ARG_U8(items[3], "weekday");
+    d.hour = ARG_U8(items[4], "hour");
+    d.minute = ARG_U8(items[5], "minute");
+    d.second = ARG_U8(items[6], "second");
     int r = stm32_rtc_set(&rtc, &d);
     if (r == -STM32_EINVAL) kn_raise_value("datetime out of range (years 2000..2099)");
     stm32_check(r);
@@ -368,12 +392,12 @@ static kn_obj m_spi_init(size_t n, const kn_obj *a) {
     stm32_spi_config_t c;
     memset(&c, 0, sizeof c);
     c.index = slot + 1u;
-    c.baud = (uint32_t)kn_get_int(a[1]);
-    c.mode = (uint8_t)kn_get_int(a[2]);
+    c.baud = ARG_U32(a[1], "baudrate");
+    c.mode = ARG_U8(a[2], "mode");
     c.lsb_first = kn_truthy(a[3]);
-    c.sck_pin = (uint32_t)kn_get_int(a[4]);
-    c.mosi_pin = (uint32_t)kn_get_int(a[5]);
-    c.miso_pin = (uint32_t)kn_get_int(a[6]);
+    c.sck_pin = ARG_PIN(a[4]);
+    c.mosi_pin = ARG_PIN(a[5]);
+    c.miso_pin = ARG_PIN(a[6]);
     if (spis[slot].up) stm32_spi_deinit(&spis[slot]);
     stm32_check(stm32_spi_init(&spis[slot], &c));
     return kn_int_from_ull(spis[slot].actual_baud);
@@ -382,12 +406,12 @@ static KN_FUNV(m_spi_init_obj, 7, 7, m_spi_init);
 
 static kn_obj m_spi_xfer(kn_obj id, kn_obj tx, kn_obj nbytes) {
     stm32_spi_t *sp = &spis[slot_of(id, SPI_SLOTS, "SPI")];
-    if (!sp->up) kn_raise_msg(&kn_type_OSError, "SPI not initialised");
+    slot_up(sp, sp->up, "SPI");
     kn_int_t len = kn_get_int(nbytes);
     if (len < 0) kn_raise_value("negative length");
     const uint8_t *d = NULL;
     size_t dn = 0;
-    if (tx != kn_none && !kn_get_buffer(tx, &d, &dn)) kn_raise_type("a bytes-like object is required");
+    if (tx != kn_none) d = arg_buffer(tx, &dn);
     if (d != NULL && dn < (size_t)len) kn_raise_value("write buffer shorter than the transfer");
     kn_vstr_t v;
     kn_vstr_init(&v, (size_t)len + 1);
@@ -434,12 +458,15 @@ static const kn_method_t machine_table[] = {
 };
 
 kn_obj kn_mod_machine_init(void) {
-    return kn_module_from_table(KN_Q(_machine), machine_table, sizeof machine_table / sizeof machine_table[0]);
+    kn_obj m = kn_module_from_table(KN_Q(_machine), machine_table, sizeof machine_table / sizeof machine_table[0]);
+    stm32_machine_io_register(((kn_module_t *)KN_PTR(m))->globals); /* PWM, Timer, DAC, mem*, sleep */
+    return m;
 }
 
 static const kn_native_module_t port_modules[] = {
     {KN_Q(_machine), kn_mod_machine_init},
     {KN_Q(_os), kn_mod_os_init},
+    {KN_Q(_pyb), stm32_mod_pyb_init},
 };
 
 const kn_native_module_t *kn_port_modules(size_t *n) {

@@ -1,9 +1,11 @@
 /* mod_os.c: the stm32 port's filesystem: kfs mounted at /flash, the `_os` primitives under the frozen
    modules/os.py, and builtin open().
-   In this first version the block device is RAM (QEMU's flash is read-only; on hardware the files last
-   until power-off: the internal-flash block device, drivers/flash_bd.c, is still to be wired in). */
+   The block device is the internal flash (drivers/flash_bd.c) over the sectors the MCU file's `filesystem`
+   reserves; under QEMU (whose flash is read-only) and on boards without that region, a RAM disk. */
 #include <string.h>
 
+#include "drivers/flash.h"
+#include "drivers/flash_bd.h"
 #include "kfs.h"
 #include "kfs_rambd.h"
 #include "state.h"
@@ -15,18 +17,72 @@ void stm32_check(int r);
 #include "stm32_port.h"
 
 #define FS_BLOCK_SIZE 512u
-#define FS_CACHE 128u
+#define FS_CACHE 128u        /* RAM disk: metadata and per-file cache */
+#define FS_FLASH_CACHE 1024u /* flash: also the largest inline file (512 KiB parts keep every file inline) */
 #define FS_MAX_ENTRIES 24u
 #define FS_MAX_FILES 3u
+
+/* The internal-flash filesystem, when this board has one and we are not under emulation (QEMU's flash cannot
+   be written). Decided once, before the heap is laid out, so the RAM disk is only carved when needed. */
+static stm32_flash_t fs_flash;
+static stm32_flash_bd_t fs_fbd;
+static uint32_t fs_first_sector;
+static uint32_t fs_sector_count;
+
+/* Which block device a build can use: KILN_STM32_FS_ON_FLASH (the MCU file reserves flash for /flash) and
+   KILN_EMULATOR (the board also runs in QEMU). A build without the emulator and with the flash region carries
+   no RAM disk at all. */
+#if defined(KILN_EMULATOR) || !defined(KILN_STM32_FS_ON_FLASH)
+#define FS_RAM_DISK 1
+#else
+#define FS_RAM_DISK 0
+#endif
+
+static bool fs_on_flash(void) {
+#ifdef KILN_STM32_FS_ON_FLASH
+#ifdef KILN_EMULATOR
+    if (stm32_clocks()->emulated) return false;
+#endif
+    if (fs_flash.size == 0u) {
+        stm32_flash_init(&fs_flash, 3300u); /* boards here run at 3.3 V: x32 programming */
+        stm32_flash_bd_default_region(&fs_flash, &fs_first_sector, &fs_sector_count);
+    }
+    return fs_sector_count >= 2u; /* kfs needs at least its metadata pair */
+#else
+    return false;
+#endif
+}
 
 /* Where the RAM disk lives: on hardware with CCM (core-coupled RAM: F405/F446/F767-class parts, where the
    linker places nothing) all of it; otherwise, and in QEMU (which does not map the CCM), 3.5 KiB carved
    from the top of the GC heap by hal_heap_region (same size at every soft reset, so the files survive it). */
 #define FS_CARVE (7u * 512u)
+#if FS_RAM_DISK
 static uint8_t *fs_mem;
 static uint32_t fs_block_count;
+#endif
+
+/* kfs's metadata cache and one cache per open file: 1 KiB each on flash, carved from the top of the heap
+   (where the RAM disk would otherwise sit, so builds that run in QEMU keep their heap); 128 bytes each,
+   static, for the RAM disk. */
+#define FS_FLASH_CARVE ((1u + FS_MAX_FILES) * FS_FLASH_CACHE)
+static uint8_t *fs_cache;
+static uint8_t *file_cache[FS_MAX_FILES];
+#if FS_RAM_DISK
+static uint8_t ram_caches[1u + FS_MAX_FILES][FS_CACHE];
+#endif
 
 size_t stm32_ramdisk_carve(uint8_t *heap, size_t len) {
+    if (fs_on_flash()) {
+        if (len < FS_FLASH_CARVE * 4u) return 0; /* no room: no filesystem */
+        uint8_t *top = heap + len - FS_FLASH_CARVE;
+        fs_cache = top;
+        for (uint32_t i = 0; i < FS_MAX_FILES; i++) file_cache[i] = top + (i + 1u) * FS_FLASH_CACHE;
+        return FS_FLASH_CARVE;
+    }
+#if FS_RAM_DISK
+    fs_cache = ram_caches[0];
+    for (uint32_t i = 0; i < FS_MAX_FILES; i++) file_cache[i] = ram_caches[i + 1u];
 #if defined(KILN_REGION_CCM_ORIGIN) && KILN_REGION_CCM_LENGTH >= 0x8000u
     if (!stm32_clocks()->emulated) {
         fs_mem = (uint8_t *)KILN_REGION_CCM_ORIGIN;
@@ -38,17 +94,20 @@ size_t stm32_ramdisk_carve(uint8_t *heap, size_t len) {
     fs_mem = heap + len - FS_CARVE;
     fs_block_count = FS_CARVE / FS_BLOCK_SIZE;
     return FS_CARVE;
+#else
+    return 0;
+#endif
 }
 
+#if FS_RAM_DISK
 static kfs_rambd_t fs_ram;
+#endif
 static kfs_entry_t fs_entries[FS_MAX_ENTRIES];
 static uint8_t fs_bitmap[(KILN_REGION_RAM_LENGTH / FS_BLOCK_SIZE + 64u + 7u) / 8u]; /* more than any disk here */
-static uint8_t fs_cache[FS_CACHE];
 static kfs_config_t fs_cfg;
 static kfs_t fs;
 static bool fs_ready;
 static kfs_file_t files[FS_MAX_FILES];
-static uint8_t file_cache[FS_MAX_FILES][FS_CACHE];
 
 static void fs_mount(void) {
     if (fs_ready) {
@@ -57,14 +116,25 @@ static void fs_mount(void) {
             if (files[i].open) kfs_file_close(&fs, &files[i]);
         return;
     }
-    if (fs_mem == NULL) return;
-    kfs_rambd_init(&fs_ram, fs_mem, FS_BLOCK_SIZE, fs_block_count, 4, true);
-    fs_cfg.bd = &fs_ram.bd;
+    if (fs_cache == NULL) return; /* no room was carved */
+    if (fs_on_flash()) {
+        if (stm32_flash_bd_init(&fs_fbd, &fs_flash, fs_first_sector, fs_sector_count) != 0) return;
+        fs_cfg.bd = &fs_fbd.bd;
+        fs_cfg.cache_size = FS_FLASH_CACHE;
+    } else {
+#if FS_RAM_DISK
+        if (fs_mem == NULL) return;
+        kfs_rambd_init(&fs_ram, fs_mem, FS_BLOCK_SIZE, fs_block_count, 4, true);
+        fs_cfg.bd = &fs_ram.bd;
+        fs_cfg.cache_size = FS_CACHE;
+#else
+        return; /* the flash region did not come up */
+#endif
+    }
     fs_cfg.entries = fs_entries;
     fs_cfg.max_entries = FS_MAX_ENTRIES;
     fs_cfg.bitmap = fs_bitmap;
     fs_cfg.cache = fs_cache;
-    fs_cfg.cache_size = FS_CACHE;
     fs_cfg.block_cycles = 100;
     if (kfs_mount(&fs, &fs_cfg) < 0) {
         if (kfs_format(&fs, &fs_cfg) < 0 || kfs_mount(&fs, &fs_cfg) < 0) return;

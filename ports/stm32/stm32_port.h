@@ -36,6 +36,9 @@ void stm32_console_panic(const char *msg);
 typedef void (*stm32_handler_t)(void);
 extern const stm32_handler_t stm32_vectors[];
 
+/* machine.Timer(-1)'s millisecond timers (mod_machine_io.c), run from the SysTick interrupt. */
+void stm32_soft_timers_tick(uint32_t now_ms);
+
 /* Interrupt handlers named in the vector table. */
 void stm32_console_irq(void);
 void stm32_systick_irq(void);

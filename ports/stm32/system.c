@@ -56,6 +56,14 @@ void hal_reset(void) {
  * (KILN_EMULATOR, from the board's `emulator` key) AND the chip proves it is one: the RCC reads back
  * as absent (see clock.c). A Netduino flashed with the very same image therefore resets instead.
  */
+bool hal_exit_ends_run(void) {
+#ifdef KILN_EMULATOR
+    return stm32_clocks()->emulated;
+#else
+    return false;
+#endif
+}
+
 void hal_exit(int code) {
     stm32_console_flush();
 #ifdef KILN_EMULATOR

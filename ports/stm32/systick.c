@@ -24,6 +24,7 @@ void stm32_tick_init(uint32_t cpu_hz) {
 
 void stm32_systick_irq(void) {
     ticks_ms = ticks_ms + 1u;
+    stm32_soft_timers_tick(ticks_ms);
 }
 
 uint32_t hal_ticks_ms(void) {

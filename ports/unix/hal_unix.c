@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
@@ -18,6 +19,7 @@
 #endif
 
 static char heap[KILN_UNIX_HEAP_SIZE] __attribute__((aligned(64)));
+static size_t heap_len = sizeof heap; /* -X heapsize=N shrinks it to reproduce small boards */
 static char outbuf[8192];
 static size_t outlen;
 static struct termios saved_tio;
@@ -124,6 +126,23 @@ void hal_delay_ms(uint32_t ms) {
     hal_delay_us(ms * 1000u);
 }
 
+/* select.poll's idle: sleeps in poll(2) until stdin has bytes or max_ms pass. Stdin at EOF (or
+   /dev/null) reads as ready forever, so then it just sleeps. */
+void hal_wait_event(uint32_t max_ms) {
+    hal_unix_flush();
+    uint64_t start = elapsed_us();
+    if (!stdin_eof) {
+        struct pollfd p = {0, POLLIN, 0};
+        int r = poll(&p, 1, (int)max_ms);
+        if (r <= 0) return;
+        int avail = 0;
+        if (ioctl(0, FIONREAD, &avail) == 0 && avail > 0) return;
+        if (!(p.revents & (POLLHUP | POLLIN))) return;
+    }
+    uint64_t spent = elapsed_us() - start;
+    if (spent < (uint64_t)max_ms * 1000u) hal_delay_us((uint32_t)((uint64_t)max_ms * 1000u - spent));
+}
+
 uint32_t hal_cpu_hz(void) {
 #ifdef KILN_CPU_HZ
     return KILN_CPU_HZ;
@@ -134,12 +153,22 @@ uint32_t hal_cpu_hz(void) {
 
 void hal_heap_region(void **start, size_t *len) {
     *start = heap;
-    *len = sizeof heap;
+    *len = heap_len;
+}
+
+bool hal_unix_set_heap_size(size_t n) {
+    if (n < 16u * 1024u || n > sizeof heap) return false;
+    heap_len = n;
+    return true;
 }
 
 void hal_reset(void) {
     restore_terminal();
     exit(0);
+}
+
+bool hal_exit_ends_run(void) {
+    return true; /* the host process itself is the "emulator": sys.exit(n) exits with n */
 }
 
 void hal_exit(int code) {

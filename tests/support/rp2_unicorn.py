@@ -44,10 +44,11 @@ class MachineError(AssertionError):
 
 def link_harness(gen_dir: Path, boot2_block_c: Path, harness_c: str, entry_points: Iterable[str], name: str,
                  extra_sources: Iterable[Path] = (), include_dirs: Iterable[Path] = ()) -> Path:
-    """Links ports/rp2/*.c (+ extra sources) + the harness (which provides kiln_main) into an ELF; cached
+    """Links ports/rp2/*.c but mod_*.c (+ extra sources) + the harness (which provides kiln_main) into an ELF; cached
     by content."""
     extra, includes = sorted(extra_sources), list(include_dirs)
-    sources = sorted(PORT.glob("*.c")) + extra
+    # The drivers only: mod_*.c are the Python-facing modules, which need the interpreter core.
+    sources = sorted(p for p in PORT.glob("*.c") if not p.name.startswith("mod_")) + extra
     linker = gen_dir / "linker.ld"
     digest = hashlib.sha256()
     headers = [h for d in [PORT, *includes] for h in sorted(d.glob("*.h"))]

@@ -89,9 +89,10 @@ class Bus:
         self.log.clear()
 
 
-def link_driver_elf(board: Board, out: Path) -> Path:
+def link_driver_elf(board: Board, out: Path, ldscript: Path | None = None) -> Path:
     """Links every object of a built board (firmware, drivers, core/fs) into one ELF without --gc-sections,
-    so each driver function is present to be called. The objects are the build's own."""
+    so each driver function is present to be called. The objects are the build's own; the linker script the
+    build's unless `ldscript` names another."""
     build = build_dir(board)
     root = build_dir(board).parent.parent
     port = root / "ports" / board.port
@@ -108,7 +109,7 @@ def link_driver_elf(board: Board, out: Path) -> Path:
     if shutil.which(gcc) is None and not Path(gcc).exists():
         raise RuntimeError(f"{gcc} not found")
     cmd = [gcc, *toolchain.cpu_flags, "--specs=picolibc.specs", "-nostartfiles", "-Wl,--no-gc-sections", "-T",
-           str(build / "gen" / "linker.ld"), "-o", str(out), *objects]
+           str(ldscript or build / "gen" / "linker.ld"), "-o", str(out), *objects]
     result = subprocess.run(cmd, capture_output=True, text=True)
     if result.returncode != 0:
         raise RuntimeError(f"link failed: {' '.join(cmd)}\n{result.stderr}")

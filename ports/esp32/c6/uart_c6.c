@@ -1,7 +1,9 @@
-/* uart_c6.c: ESP32-C6 UART0/UART1 for the console: PCR clock from XTAL, baud divider, 8N1, RX interrupt. */
+/* uart_c6.c: ESP32-C6 UART0/UART1: PCR clock from XTAL, baud divider, 8N1, RX interrupt, UART1 pins through
+   the GPIO matrix, FIFO reads and writes. */
 #include <errno.h>
 
 #include "esp32_hal.h"
+#include "esp_gpio.h"
 #include "esp_uart.h"
 #include "hal.h"
 #include "soc_regs.h"
@@ -9,9 +11,11 @@
 #define CLKDIV_INT_MASK 0xFFFu
 #define CLKDIV_FRAG_SHIFT 20
 #define SYNC_SPINS 10000u
-/* The IO_MUX default pads; the C6 GPIO-matrix routing is not written yet. */
+/* UART0 stays on its IO_MUX pads; UART1 goes through the GPIO matrix (signal 9 both ways, C6 TRM). */
 #define U0TXD_PIN 16
 #define U0RXD_PIN 17
+#define SIG_U1TXD 9u
+#define SIG_U1RXD 9u
 
 static const uintptr_t bases[ESP_UART_COUNT] = {UART0_BASE, UART1_BASE};
 
@@ -35,9 +39,13 @@ int esp_uart_init(unsigned id, uint32_t baud, int tx_pin, int rx_pin) {
     if (id >= ESP_UART_COUNT || baud < 300u || baud > 5000000u) {
         return -EINVAL;
     }
-    if (id != 0u || (tx_pin != ESP_UART_NO_PIN && tx_pin != U0TXD_PIN) ||
-        (rx_pin != ESP_UART_NO_PIN && rx_pin != U0RXD_PIN)) {
-        return -ENOTSUP; /* only UART0 on its default pads so far */
+    if (id == 0u && ((tx_pin != ESP_UART_NO_PIN && tx_pin != U0TXD_PIN) ||
+                     (rx_pin != ESP_UART_NO_PIN && rx_pin != U0RXD_PIN))) {
+        return -ENOTSUP; /* UART0 (the console) only on its IO_MUX pads */
+    }
+    if (id == 1u && ((tx_pin != ESP_UART_NO_PIN && esp_gpio_check((unsigned)tx_pin) != 0) ||
+                     (rx_pin != ESP_UART_NO_PIN && esp_gpio_check((unsigned)rx_pin) != 0))) {
+        return -EINVAL;
     }
     uintptr_t base = bases[id];
     /* Let whatever the ROM and bootloader were printing drain before the clock changes. */
@@ -56,7 +64,18 @@ int esp_uart_init(unsigned id, uint32_t baud, int tx_pin, int rx_pin) {
     UART_CONF0(base) = UART_CONF0_8N1 | UART_CONF0_RXFIFO_RST | UART_CONF0_TXFIFO_RST;
     UART_CONF0(base) = UART_CONF0_8N1;
     UART_INT_CLR(base) = 0xFFFFFFFFu;
-    return sync_config(base);
+    int err = sync_config(base);
+    if (err != 0 || id != 1u) {
+        return err;
+    }
+    if (tx_pin != ESP_UART_NO_PIN) {
+        GPIO_OUT_W1TS = 1u << tx_pin; /* idle high before the matrix takes over */
+        (void)esp_gpio_route_output((unsigned)tx_pin, SIG_U1TXD, 0, 0);
+    }
+    if (rx_pin != ESP_UART_NO_PIN) {
+        (void)esp_gpio_route_input(SIG_U1RXD, (unsigned)rx_pin, 1); /* pull-up: a floating RX reads idle */
+    }
+    return 0;
 }
 
 void esp_uart_enable_rx_irq(unsigned id) {
@@ -78,4 +97,64 @@ uint32_t esp_uart_baud(unsigned id) {
     uint32_t div16 = ((clkdiv & CLKDIV_INT_MASK) << 4) | ((clkdiv >> CLKDIV_FRAG_SHIFT) & 0xFu);
     uint32_t sclk = esp32_xtal_hz() / (((PCR_UART_SCLK_CONF(id) >> PCR_UART_SCLK_DIV_NUM_SHIFT) & 0xFFu) + 1u);
     return div16 == 0u ? 0u : (uint32_t)(((uint64_t)sclk * 16u + div16 / 2u) / div16);
+}
+
+unsigned esp_uart_rx_waiting(unsigned id) {
+    return id < ESP_UART_COUNT ? UART_STATUS_RXCNT(UART_STATUS(bases[id])) : 0u;
+}
+
+int esp_uart_flush(unsigned id, uint32_t timeout_ms) {
+    if (id >= ESP_UART_COUNT) {
+        return -EINVAL;
+    }
+    /* The clock is read before the status: a stall in between cannot turn "done" into a timeout. */
+    uint32_t start = hal_ticks_ms();
+    for (;;) {
+        int late = hal_ticks_ms() - start > timeout_ms;
+        if (UART_STATUS_TXCNT(UART_STATUS(bases[id])) == 0u) {
+            return 0;
+        }
+        if (late) {
+            return -ETIMEDOUT;
+        }
+    }
+}
+
+/* Blocking within timeout_ms of no progress: the count moved, or -ETIMEDOUT when nothing moved at all. */
+int esp_uart_write(unsigned id, const uint8_t *buf, size_t len, uint32_t timeout_ms) {
+    if (id >= ESP_UART_COUNT) {
+        return -EINVAL;
+    }
+    uintptr_t base = bases[id];
+    uint32_t start = hal_ticks_ms();
+    size_t sent = 0;
+    while (sent < len) {
+        int late = hal_ticks_ms() - start > timeout_ms;
+        if (UART_STATUS_TXCNT(UART_STATUS(base)) < UART_FIFO_SIZE - 1u) {
+            UART_FIFO(base) = buf[sent++];
+            start = hal_ticks_ms();
+        } else if (late) {
+            break;
+        }
+    }
+    return sent == 0u && len != 0u ? -ETIMEDOUT : (int)sent;
+}
+
+int esp_uart_read(unsigned id, uint8_t *buf, size_t len, uint32_t timeout_ms) {
+    if (id >= ESP_UART_COUNT) {
+        return -EINVAL;
+    }
+    uintptr_t base = bases[id];
+    uint32_t start = hal_ticks_ms();
+    size_t got = 0;
+    while (got < len) {
+        int late = hal_ticks_ms() - start > timeout_ms;
+        if (UART_STATUS_RXCNT(UART_STATUS(base)) != 0u) {
+            buf[got++] = (uint8_t)UART_FIFO(base);
+            start = hal_ticks_ms();
+        } else if (late) {
+            break;
+        }
+    }
+    return got == 0u && len != 0u ? -ETIMEDOUT : (int)got;
 }

@@ -71,11 +71,24 @@ int stm32_flash_bd_init(stm32_flash_bd_t *fbd, stm32_flash_t *flash, uint32_t fi
     return STM32_OK;
 }
 
+/* templates/stm32/linker.ld.j2 defines these from the MCU file's `filesystem` (weak: absent means none). */
+extern const uint8_t __kiln_fs_start[] __attribute__((weak));
+extern const uint8_t __kiln_fs_end[] __attribute__((weak));
+
 void stm32_flash_bd_default_region(const stm32_flash_t *flash, uint32_t *first_sector, uint32_t *count) {
-    const uint32_t sectors = stm32_flash_sector_count(flash);
-    /* 12 sectors (1 MiB F4, 2 MiB F7): the top four, leaving half of flash to the firmware. 8 sectors
-       (512 KiB): the top two, leaving 256 KiB; kfs then has only its metadata pair, so every file lives inline
-       in it (up to the cache size each, 128 KiB in all). */
-    *count = sectors >= 12u ? 4u : 2u;
-    *first_sector = sectors - *count;
+    const uint32_t start = (uint32_t)(uintptr_t)__kiln_fs_start;
+    const uint32_t end = (uint32_t)(uintptr_t)__kiln_fs_end;
+    uint32_t first;
+    uint32_t last;
+    uint32_t first_start;
+    uint32_t first_size;
+    *first_sector = 0u;
+    *count = 0u;
+    if (end <= start || stm32_flash_sector_of(flash, start, &first) != STM32_OK ||
+        stm32_flash_sector_of(flash, end - 1u, &last) != STM32_OK ||
+        stm32_flash_sector_info(flash, first, &first_start, &first_size) != STM32_OK || first_start != start) {
+        return; /* no region, or one that does not start on a sector boundary */
+    }
+    *first_sector = first;
+    *count = last - first + 1u;
 }

@@ -32,6 +32,8 @@ static int apply_freq(stm32_pwm_t *pwm, const stm32_tim_hw_t *hw, uint32_t freq_
     REG(pwm, TIM_PSC) = psc;
     REG(pwm, TIM_ARR) = arr;
     pwm->arr = arr;
+    pwm->psc = psc;
+    pwm->clock_hz = stm32_timer_clock_hz((stm32_bus_t)hw->bus);
     pwm->freq_hz = (uint32_t)(((uint64_t)stm32_timer_clock_hz((stm32_bus_t)hw->bus) / (psc + 1u)) / (arr + 1u));
     if (!running) {
         REG(pwm, TIM_EGR) = TIM_EGR_UG; /* load PSC/ARR now, not at the first overflow */
@@ -68,6 +70,7 @@ int stm32_pwm_init(stm32_pwm_t *pwm, uint32_t index, uint32_t channel, uint32_t 
     const uint32_t shift = ((channel - 1u) % 2u) * 8u;
     drv_modify(&REG(pwm, ccmr), 0xFFu << shift, ((OCM_PWM1 << 4) | CCMR_OCPE) << shift);
     pwm->duty_u16 = duty_u16;
+    pwm->by_ns = false;
     REG(pwm, TIM_CCR1 + 4u * (channel - 1u)) = ccr_of(pwm, duty_u16);
     drv_modify(&REG(pwm, TIM_CCER), CCER_CCE(channel) | CCER_CCP(channel),
                CCER_CCE(channel) | (inverted ? CCER_CCP(channel) : 0u));
@@ -91,8 +94,40 @@ int stm32_pwm_set_duty(stm32_pwm_t *pwm, uint16_t duty_u16) {
         return -STM32_EINVAL;
     }
     pwm->duty_u16 = duty_u16;
+    pwm->by_ns = false;
     REG(pwm, TIM_CCR1 + 4u * (pwm->channel - 1u)) = ccr_of(pwm, duty_u16); /* preloaded: applies at the next period */
     return STM32_OK;
+}
+
+int stm32_pwm_set_pulse_ns(stm32_pwm_t *pwm, uint32_t ns) {
+    if (!pwm->up) {
+        return -STM32_EINVAL;
+    }
+    /* ticks = ns * clock / ((PSC + 1) * 1e9), rounded; beyond the period it is always high. */
+    const uint64_t den = (uint64_t)(pwm->psc + 1u) * 1000000000u;
+    uint64_t ticks = ((uint64_t)ns * pwm->clock_hz + den / 2u) / den;
+    if (ticks > (uint64_t)pwm->arr + 1u) {
+        ticks = (uint64_t)pwm->arr + 1u;
+    }
+    pwm->pulse_ns = ns;
+    pwm->by_ns = true;
+    REG(pwm, TIM_CCR1 + 4u * (pwm->channel - 1u)) = (uint32_t)ticks;
+    return STM32_OK;
+}
+
+uint16_t stm32_pwm_duty_u16(const stm32_pwm_t *pwm) {
+    if (!pwm->by_ns) {
+        return pwm->duty_u16;
+    }
+    const uint64_t ccr = REG(pwm, TIM_CCR1 + 4u * (pwm->channel - 1u));
+    const uint64_t v = (ccr << 16) / ((uint64_t)pwm->arr + 1u);
+    return v > 0xFFFFu ? 0xFFFFu : (uint16_t)v;
+}
+
+uint32_t stm32_pwm_pulse_ns(const stm32_pwm_t *pwm) {
+    const uint64_t ccr = pwm->by_ns ? REG(pwm, TIM_CCR1 + 4u * (pwm->channel - 1u)) : ccr_of(pwm, pwm->duty_u16);
+    const uint64_t ns = (ccr * (pwm->psc + 1u) * 1000000000u + pwm->clock_hz / 2u) / pwm->clock_hz;
+    return ns > 0xFFFFFFFFu ? 0xFFFFFFFFu : (uint32_t)ns;
 }
 
 int stm32_pwm_set_freq(stm32_pwm_t *pwm, uint32_t freq_hz) {
@@ -103,7 +138,7 @@ int stm32_pwm_set_freq(stm32_pwm_t *pwm, uint32_t freq_hz) {
     if (err != STM32_OK) {
         return err;
     }
-    return stm32_pwm_set_duty(pwm, pwm->duty_u16);
+    return pwm->by_ns ? stm32_pwm_set_pulse_ns(pwm, pwm->pulse_ns) : stm32_pwm_set_duty(pwm, pwm->duty_u16);
 }
 
 void stm32_pwm_deinit(stm32_pwm_t *pwm) {

@@ -1,0 +1,71 @@
+/* board_io.c: LEDs and the user switch named by the board file (kiln_board_leds / kiln_board_buttons). */
+#include "drivers/board_io.h"
+
+#include "drivers/drv.h"
+#include "drivers/gpio.h"
+#include "pins.h"
+
+uint32_t stm32_led_count(void) {
+    return KILN_LED_COUNT;
+}
+
+int stm32_led(uint32_t n, uint32_t op) {
+    if (n < 1u || n > KILN_LED_COUNT || op > STM32_LED_QUERY) {
+        return -STM32_ENODEV;
+    }
+    const kiln_pin_t *led = &kiln_board_leds[n - 1u];
+    const bool low = led->active_low != 0u;
+    if (stm32_pin_mode(led->code) != STM32_PIN_OUTPUT) {
+        const stm32_pin_config_t out = {.mode = STM32_PIN_OUTPUT, .speed = STM32_SPEED_LOW, .initial = low ? 1 : 0};
+        const int err = stm32_pin_configure(led->code, &out);
+        if (err != STM32_OK) {
+            return err;
+        }
+    }
+    const bool lit = stm32_pin_latch(led->code) != low;
+    bool want = lit;
+    if (op == STM32_LED_ON) {
+        want = true;
+    } else if (op == STM32_LED_OFF) {
+        want = false;
+    } else if (op == STM32_LED_TOGGLE) {
+        want = !lit;
+    }
+    if (op != STM32_LED_QUERY) {
+        stm32_pin_write(led->code, want != low);
+    }
+    return want ? 1 : 0;
+}
+
+int stm32_switch_init(void) {
+    if (KILN_BUTTON_COUNT == 0) {
+        return -STM32_ENODEV;
+    }
+    const kiln_pin_t *sw = &kiln_board_buttons[0];
+    const stm32_pin_config_t in = {.mode = STM32_PIN_INPUT,
+                                   .pull = sw->active_low ? STM32_PULL_UP : STM32_PULL_DOWN,
+                                   .initial = -1};
+    return stm32_pin_configure(sw->code, &in);
+}
+
+int stm32_switch_pressed(void) {
+    if (KILN_BUTTON_COUNT == 0) {
+        return -STM32_ENODEV;
+    }
+    const kiln_pin_t *sw = &kiln_board_buttons[0];
+    return stm32_pin_read(sw->code) != (sw->active_low != 0u) ? 1 : 0;
+}
+
+int stm32_switch_attach(stm32_exti_fn_t fn, void *arg, uint32_t priority) {
+    if (KILN_BUTTON_COUNT == 0) {
+        return -STM32_ENODEV;
+    }
+    const kiln_pin_t *sw = &kiln_board_buttons[0];
+    return stm32_exti_attach(sw->code, sw->active_low ? STM32_EXTI_FALLING : STM32_EXTI_RISING, fn, arg, priority);
+}
+
+void stm32_switch_detach(void) {
+    if (KILN_BUTTON_COUNT != 0) {
+        stm32_exti_detach(kiln_board_buttons[0].code);
+    }
+}
