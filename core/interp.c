@@ -1,6 +1,7 @@
 /* interp.c: interpreter lifecycle (init, soft reset), console I/O, Ctrl-C polling, imports and running source. */
 #include <string.h>
 
+#include "frozen.h"
 #include "hal.h"
 #include "vm.h"
 
@@ -183,15 +184,23 @@ static kn_obj load_file_module(kn_obj fq) {
     return KN_NULL;
 }
 
+/* Frozen modules (in flash) are found before the filesystem. */
+static kn_obj load_module(kn_obj fq) {
+    kn_obj m = kn_frozen_import(fq);
+    return m != KN_NULL ? m : load_file_module(fq);
+}
+
 static kn_obj import_one(kn_obj fq) {
     kn_obj m = kn_dict_get(kn_st.modules, fq);
     if (m != KN_NULL) return m;
     m = kn_native_module(fq);
-    if (m == KN_NULL) m = load_file_module(fq);
+    if (m == KN_NULL) m = load_module(fq);
     if (m == KN_NULL && kn_str_len(fq) > 1 && kn_str_data(fq)[0] == 'u') {
         /* MicroPython spelling: utime, ujson, ... */
         kn_obj alias = kn_intern(kn_str_data(fq) + 1, kn_str_len(fq) - 1);
         m = kn_native_module(alias);
+        if (m == KN_NULL) m = kn_dict_get(kn_st.modules, alias);
+        if (m == KN_NULL) m = kn_frozen_import(alias); /* ucollections, uio */
     }
     if (m == KN_NULL) {
         kn_obj args[1] = {kn_str_new_c("")};
@@ -268,7 +277,7 @@ kn_obj kn_import(kn_obj name, kn_obj fromlist, int level) {
                 kn_vstr_add(&v, s, n);
                 kn_vstr_addc(&v, '.');
                 kn_vstr_add(&v, kn_str_data(fl->items[i]), kn_str_len(fl->items[i]));
-                kn_obj sub = load_file_module(kn_intern(v.buf, v.len));
+                kn_obj sub = load_module(kn_intern(v.buf, v.len));
                 if (sub != KN_NULL) kn_dict_set(g, fl->items[i], sub);
             }
         }

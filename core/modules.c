@@ -1,7 +1,7 @@
 /* modules.c: the registry of native modules, created on first import. */
-#include <string.h>
-
+#include "frozen.h"
 #include "state.h"
+#include "usermod.h"
 
 kn_obj kn_mod_sys_init(void);
 kn_obj kn_mod_gc_init(void);
@@ -10,8 +10,6 @@ kn_obj kn_mod_time_init(void);
 kn_obj kn_mod_math_init(void);
 kn_obj kn_mod_struct_init(void);
 kn_obj kn_mod_json_init(void);
-kn_obj kn_mod_collections_init(void);
-kn_obj kn_mod_io_init(void);
 kn_obj kn_mod_re_init(void);
 kn_obj kn_mod_array_init(void);
 kn_obj kn_mod_select_init(void);
@@ -31,8 +29,6 @@ static const native_module_t native_modules[] = {
     {KN_Q(math), kn_mod_math_init},
     {KN_Q(struct), kn_mod_struct_init},
     {KN_Q(json), kn_mod_json_init},
-    {KN_Q(collections), kn_mod_collections_init},
-    {KN_Q(io), kn_mod_io_init},
     {KN_Q(re), kn_mod_re_init},
     {KN_Q(array), kn_mod_array_init},
     {KN_Q(select), kn_mod_select_init},
@@ -43,20 +39,25 @@ static const native_module_t native_modules[] = {
     {KN_Q(random), kn_mod_random_init},
 };
 
-/* A module whose body is Python source kept in flash. */
-kn_obj kn_module_from_source(kn_obj name, const char *src) {
-    kn_obj m = kn_module_new(name);
-    kn_obj g = ((kn_module_t *)m)->globals;
-    kn_obj code = kn_compile_src(src, strlen(src), name, KN_MODE_FILE);
-    kn_exec_code(code, g, g);
-    return m;
-}
-
 /* A port contributes native modules (machine, os, ...) by defining kn_port_modules (state.h); ports
    without any leave it undefined (weak), which reads as an empty table. Searched after the core's own. */
 static const native_module_t *port_table(size_t *n) {
     *n = 0;
     return kn_port_modules ? kn_port_modules(n) : NULL;
+}
+
+/* User C modules (usermod.h), searched after the port's; none unless the board lists some. */
+static kn_obj user_module(kn_obj name) {
+    size_t nu = 0;
+    const native_module_t *user = kn_user_modules ? kn_user_modules(&nu) : NULL;
+    for (size_t i = 0; i < nu; i++) {
+        if (user[i].name == name) {
+            kn_obj m = user[i].init();
+            kn_dict_set(kn_st.modules, name, m);
+            return m;
+        }
+    }
+    return KN_NULL;
 }
 
 kn_obj kn_native_module(kn_obj name) {
@@ -72,7 +73,7 @@ kn_obj kn_native_module(kn_obj name) {
             return m;
         }
     }
-    return KN_NULL;
+    return user_module(name);
 }
 
 /* Builds a module from a static (name, value) table. */
@@ -88,4 +89,8 @@ void kn_native_module_names(kn_obj list) {
     size_t np;
     const native_module_t *port = port_table(&np);
     for (size_t i = 0; i < np; i++) kn_list_append(list, port[i].name);
+    size_t nu = 0;
+    const native_module_t *user = kn_user_modules ? kn_user_modules(&nu) : NULL;
+    for (size_t i = 0; i < nu; i++) kn_list_append(list, user[i].name);
+    kn_frozen_module_names(list);
 }

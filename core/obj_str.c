@@ -1,6 +1,7 @@
 /* obj_str.c: str (UTF-8, interned names) and bytes, which share most of their methods. */
 #include <string.h>
 
+#include "frozen.h"
 #include "state.h"
 
 uint32_t kn_hash_bytes(const char *s, size_t n) {
@@ -77,6 +78,24 @@ static void intern_grow(void) {
     }
 }
 
+/* The frozen modules' names (kn_extra_qstrs in flash, sorted by bytes by kiln/frozen.py) are found by binary
+   search rather than copied into the heap's table: hundreds of names (asyncio's locals and attributes) would
+   otherwise double a table that must stay at most half full. */
+static kn_obj frozen_qstr(const char *s, size_t n) {
+    const kn_str_t *t;
+    size_t lo = 0, hi = kn_frozen_qstrs(&t);
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        size_t m = kn_str_len(KN_OBJ(&t[mid]));
+        int c = memcmp(t[mid].data, s, m < n ? m : n);
+        if (c == 0) c = (m > n) - (m < n);
+        if (c == 0) return KN_OBJ(&t[mid]);
+        if (c < 0) lo = mid + 1;
+        else hi = mid;
+    }
+    return KN_NULL;
+}
+
 kn_obj kn_intern(const char *s, size_t n) {
     if (kn_st.intern == NULL) intern_grow();
     uint32_t h = kn_hash_bytes(s, n);
@@ -87,6 +106,8 @@ kn_obj kn_intern(const char *s, size_t n) {
         kn_str_t *t = KN_PTR(o);
         if (t->hash == h && kn_str_len(o) == n && memcmp(t->data, s, n) == 0) return o;
     }
+    kn_obj f = frozen_qstr(s, n);
+    if (f != KN_NULL) return f;
     if (kn_st.intern_count * 2 >= kn_st.intern_cap) intern_grow();
     kn_obj o = strlike_new(&kn_type_str, s, n);
     ((kn_str_t *)o)->len_flags |= KN_STR_INTERNED;

@@ -117,7 +117,11 @@ _BOARD_FIELDS: dict[str, Field] = {
         "boot2": Field("str", pattern=r"[a-z0-9_]+", doc="second-stage boot block"),
         "partitions": Field("str", doc="partition table CSV, relative to ports/<port>/"),
     }),
-    "frozen": Field("list", item=Field("str"), doc="Python files/dirs to freeze, relative to the board dir"),
+    "modules": Field("table", fields={
+        "manifest": Field("str", pattern=r"\S+\.toml",
+                          doc="frozen-module manifest, relative to the board dir (default ports/<port>/manifest.toml)"),
+        "user_c": Field("list", item=Field("str"), doc="user C module folders (kiln_module.toml), relative to the board dir"),
+    }),
 }
 
 
@@ -334,7 +338,7 @@ def load_board_file(path: Path, variant: str = "") -> Board:
         override = {k: v for k, v in raw_variants[variant].items() if k != "description"}
         data = _merge(data, override)
     data["_raw_variants"] = raw_variants
-    problems = _check_board(data, mcu, port)
+    problems = _check_board(data, mcu, port, path.parent)
     if variant and problems:
         problems = [Problem(f"variants.{variant}.{p.path}" if p.path.split(".")[0] in raw_variants[variant]
                             else p.path, p.message) for p in problems]
@@ -356,7 +360,22 @@ def _regions(data: dict[str, Any], mcu: dict[str, Any]) -> list[Region]:
     return sorted(regions, key=lambda r: r.origin)
 
 
-def _check_board(data: dict[str, Any], mcu: dict[str, Any], port: str) -> list[Problem]:
+def _check_modules(data: dict[str, Any], board_dir: Path) -> list[Problem]:
+    """[modules]: the manifest and the user C module folders must exist (their contents are checked by
+    kiln/frozen.py and kiln/usercmod.py, which name the manifest / kiln_module.toml line)."""
+    problems: list[Problem] = []
+    modules = data.get("modules", {})
+    manifest = modules.get("manifest")
+    if manifest is not None and not (board_dir / manifest).is_file():
+        problems.append(Problem("modules.manifest", f"no such manifest file {manifest!r} (relative to the board dir)"))
+    for index, folder in enumerate(modules.get("user_c", [])):
+        if not (board_dir / folder / "kiln_module.toml").is_file():
+            problems.append(Problem(f"modules.user_c.{index}", f"{folder!r} is not a folder holding kiln_module.toml "
+                                                               "(relative to the board dir)"))
+    return problems
+
+
+def _check_board(data: dict[str, Any], mcu: dict[str, Any], port: str, board_dir: Path) -> list[Problem]:
     """Cross-field checks that need the MCU: clocks, pins, UART, flash methods, sizes."""
     problems: list[Problem] = []
     cpu_hz = data["clock"]["cpu_hz"]
@@ -392,6 +411,7 @@ def _check_board(data: dict[str, Any], mcu: dict[str, Any], port: str) -> list[P
         if method not in mcu["flash_methods"]:
             problems.append(Problem(f"flash.methods.{index}", f"{method!r} is not supported by {mcu['name']}; "
                                                              f"allowed: {', '.join(mcu['flash_methods'])}"))
+    problems += _check_modules(data, board_dir)
     size = data.get("flash", {}).get("size")
     if size is not None:
         size_bytes = parse_size(size) or 0

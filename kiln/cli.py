@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 from kiln import __version__
 from kiln.boards import DEFAULT_BOARD, ROOT, BoardError, all_boards, list_board_ids, load_board
@@ -46,6 +47,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     for board_id in args.board.split(","):
         load_board(board_id, args.variant)  # validate before SCons starts
     extra = ["V=1"] if args.verbose else []
+    if args.user_c_module:
+        extra.append("USER_C_MODULES=" + ",".join(str(Path(p).resolve()) for p in args.user_c_module))
     return run_scons(args.board.split(","), args.variant, args.jobs, extra).returncode
 
 
@@ -142,6 +145,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("build", help="build a board's firmware and images")
     board_args(p)
     p.add_argument("--verbose", "-v", action="store_true", help="show full compiler command lines")
+    p.add_argument("--user-c-module", action="append", default=[], metavar="DIR",
+                   help="also compile this user C module folder (kiln_module.toml) in; repeatable")
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("run", help="build, then boot the board in its emulator with the REPL on this terminal")

@@ -109,9 +109,12 @@ def core_objects(env: Any) -> list[Any]:
 
 
 def gen_objects(env: Any) -> list[Any]:
-    """Objects of the rendered C sources (pin tables, board identity strings)."""
+    """Objects of the rendered and generated C sources (pin tables, board identity strings, frozen modules,
+    user C modules)."""
     out = env["KILN_OUT"]
-    return [env.Object(f"#{out}/gen/{name[:-2]}.o", env["KILN_GEN_NODES"][name]) for name in ("pins.c", "board_info.c")]
+    # Frozen Python modules and user C modules (kiln/scons_frozen.py) ride along with the rendered sources.
+    return [*(env.Object(f"#{out}/gen/{name[:-2]}.o", env["KILN_GEN_NODES"][name]) for name in ("pins.c", "board_info.c")),
+            *env.get("KILN_EXTRA_OBJECTS", [])]
 
 
 def firmware_images(env: Any, elf: Any, base: int) -> dict[str, Any]:

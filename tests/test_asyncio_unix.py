@@ -1,5 +1,5 @@
 """asyncio on the host build: streams over sys.stdin/sys.stdout through a pipe and a pty, other tasks
-running while a reader waits, lib/ found through the unix port's sys.path, KILNPATH."""
+running while a reader waits, asyncio frozen into the binary, KILNPATH."""
 
 from __future__ import annotations
 
@@ -124,16 +124,33 @@ def test_stream_over_pty(kiln: Path, tmp_path: Path) -> None:
     assert b"exact b'wxyz'" in out.buf
 
 
-def test_lib_on_default_path_and_kilnpath(kiln: Path, tmp_path: Path) -> None:
+def test_asyncio_is_frozen_and_kilnpath_extends_sys_path(kiln: Path, tmp_path: Path) -> None:
+    """A copy of the binary outside the checkout has no lib/ near it: asyncio comes from the frozen
+    modules (a frozen module's __file__ is its manifest-relative name); KILNPATH adds directories."""
+    binary = tmp_path / "kiln-unix"
+    binary.write_bytes(kiln.read_bytes())
+    binary.chmod(0o755)
     (tmp_path / "extra").mkdir()
     (tmp_path / "extra" / "helper_mod.py").write_text("VALUE = 'from KILNPATH'\n")
-    code = "import sys, asyncio, helper_mod; print(helper_mod.VALUE); print(sys.path[-1].endswith('/lib'))"
+    code = ("import sys, asyncio, asyncio.core, helper_mod\n"
+            "print(helper_mod.VALUE)\n"
+            "print(asyncio.__file__, asyncio.core.__file__)\n"
+            "print([p for p in sys.path if p.endswith('/lib') and p != '/lib'])\n"
+            # names built at run time are interned onto the frozen modules' names (kn_extra_qstrs, in flash)
+            "print(getattr(asyncio, ''.join(['sleep', '_ms'])) is asyncio.sleep_ms, hasattr(asyncio.core, 'Ta' + 'sk'))\n"
+            "async def main():\n"
+            "    await asyncio.sleep_ms(1)\n"
+            "    return 42\n"
+            "print(asyncio.run(main()))\n")
     env = dict(os.environ, KILNPATH=str(tmp_path / "nowhere") + ":" + str(tmp_path / "extra"))
-    result = subprocess.run([str(kiln), "-c", code], capture_output=True, text=True, env=env, timeout=30)
+    result = subprocess.run([str(binary), "-c", code], capture_output=True, text=True, env=env, timeout=30,
+                            cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines() == ["from KILNPATH", "True"]
+    assert result.stdout.splitlines() == ["from KILNPATH", "asyncio/__init__.py asyncio/core.py", "[]", "True True",
+                                              "42"]
     env.pop("KILNPATH")
-    result = subprocess.run([str(kiln), "-c", "import helper_mod"], capture_output=True, text=True, env=env, timeout=30)
+    result = subprocess.run([str(binary), "-c", "import helper_mod"], capture_output=True, text=True, env=env,
+                            timeout=30, cwd=tmp_path)
     assert "ImportError" in result.stderr or "ModuleNotFoundError" in result.stderr
 
 

@@ -1,4 +1,5 @@
-/* mod_os.c: the rp2 port's filesystem: kfs at /flash (QSPI flash, or a RAM disk in rp2040js), `os`, open(), boot.py. */
+/* mod_os.c: the rp2 port's filesystem: kfs at /flash (QSPI flash, or a RAM disk in rp2040js), the `_os` primitives
+   under the frozen modules/os.py, open(), boot.py. */
 #include <string.h>
 
 #include "board_config.h"
@@ -211,6 +212,12 @@ static kn_obj os_fs_kind(void) {
 }
 static KN_FUN0(os_fs_kind_obj, os_fs_kind);
 
+/* _board_machine() -> os.uname()'s machine field (the board's product name) */
+static kn_obj os_board_machine(void) {
+    return kn_str_new_c(KILN_BOARD_PRODUCT " with RP2040");
+}
+static KN_FUN0(os_board_machine_obj, os_board_machine);
+
 static const kn_method_t os_table[] = {
     {KN_Q(_listdir), KN_OBJ(&os_listdir_obj)}, {KN_Q(_mkdir), KN_OBJ(&os_mkdir_obj)},
     {KN_Q(_remove), KN_OBJ(&os_remove_obj)},   {KN_Q(_rename), KN_OBJ(&os_rename_obj)},
@@ -219,173 +226,11 @@ static const kn_method_t os_table[] = {
     {KN_Q(_write), KN_OBJ(&os_fwrite_obj)},    {KN_Q(_fseek), KN_OBJ(&os_fseek_obj)},
     {KN_Q(_fsync), KN_OBJ(&os_fsync_obj)},     {KN_Q(_close), KN_OBJ(&os_fclose_obj)},
     {KN_Q(_fs_kind), KN_OBJ(&os_fs_kind_obj)}, {KN_Q(sep), KN_Q(slash)},
+    {KN_Q(_board_machine), KN_OBJ(&os_board_machine_obj)},
 };
 
-/* One mount point, /flash; relative paths join the current directory. */
-static const char os_src_paths[] =
-    "_cwd = '/flash'\n"
-    "def _abs(p):\n"
-    "    if not isinstance(p, str):\n"
-    "        raise TypeError('path must be a str')\n"
-    "    if not p.startswith('/'):\n"
-    "        p = _cwd + '/' + p\n"
-    "    parts = []\n"
-    "    for s in p.split('/'):\n"
-    "        if s == '..':\n"
-    "            if parts:\n"
-    "                parts.pop()\n"
-    "        elif s and s != '.':\n"
-    "            parts.append(s)\n"
-    "    return '/' + '/'.join(parts)\n"
-    "def _fs(p):\n"
-    "    a = _abs(p)\n"
-    "    if a == '/flash':\n"
-    "        return ''\n"
-    "    if a.startswith('/flash/'):\n"
-    "        return a[7:]\n"
-    "    raise OSError(2)\n"
-    "def getcwd():\n"
-    "    return _cwd\n"
-    "def chdir(p):\n"
-    "    global _cwd\n"
-    "    a = _abs(p)\n"
-    "    if a != '/' and stat(a)[0] != 0x4000:\n"
-    "        raise OSError(20)\n"
-    "    _cwd = a\n"
-    "def ilistdir(p=''):\n"
-    "    a = _abs(p) if p else _cwd\n"
-    "    if a == '/':\n"
-    "        return iter([('flash', 0x4000, 0, 0)])\n"
-    "    return iter([(n, t, 0, 0) for n, t in _listdir(_fs(a))])\n"
-    "def listdir(p=''):\n"
-    "    return [e[0] for e in ilistdir(p)]\n"
-    "def mkdir(p):\n"
-    "    _mkdir(_fs(p))\n"
-    "def remove(p):\n"
-    "    if stat(p)[0] == 0x4000:\n"
-    "        raise OSError(21)\n"
-    "    _remove(_fs(p))\n"
-    "def rmdir(p):\n"
-    "    if stat(p)[0] != 0x4000:\n"
-    "        raise OSError(20)\n"
-    "    _remove(_fs(p))\n"
-    "unlink = remove\n"
-    "def rename(a, b):\n"
-    "    _rename(_fs(a), _fs(b))\n"
-    "def stat(p):\n"
-    "    a = _abs(p)\n"
-    "    if a == '/' or a == '/flash':\n"
-    "        return (0x4000, 0, 0, 0, 0, 0, 0, 0, 0, 0)\n"
-    "    t, s = _stat(_fs(a))\n"
-    "    return (t, 0, 0, 0, 0, 0, s, 0, 0, 0)\n"
-    "def statvfs(p='/flash'):\n"
-    "    _fs(p)\n"
-    "    return _statvfs()\n"
-    "def sync():\n"
-    "    pass\n"
-    "def uname():\n"
-    "    import sys\n"
-    "    return ('rp2', 'rp2', sys.version, sys.version, '" KILN_BOARD_PRODUCT " with RP2040')\n";
-
-static const char os_src_file[] =
-    "class FileIO:\n"
-    "    def __init__(self, path, mode='r'):\n"
-    "        if not isinstance(mode, str):\n"
-    "            raise TypeError('mode must be a str')\n"
-    "        m = mode.replace('t', '')\n"
-    "        self._bin = 'b' in m\n"
-    "        m = m.replace('b', '')\n"
-    "        plus = '+' in m\n"
-    "        m = m.replace('+', '')\n"
-    "        rw = 0x3 if plus else 0x2\n"
-    "        if m == 'r':\n"
-    "            fl = 0x3 if plus else 0x1\n"
-    "        elif m == 'w':\n"
-    "            fl = rw | 0x500\n"
-    "        elif m == 'a':\n"
-    "            fl = rw | 0x900\n"
-    "        elif m == 'x':\n"
-    "            fl = rw | 0x300\n"
-    "        else:\n"
-    "            raise ValueError('invalid mode: %r' % (mode,))\n"
-    "        self._h = _open(_fs(path), fl)\n"
-    "        self.name = path\n"
-    "        self.mode = mode\n"
-    "        self.closed = False\n"
-    "    def _chk(self):\n"
-    "        if self.closed:\n"
-    "            raise ValueError('I/O operation on closed file')\n"
-    "    def read(self, n=-1):\n"
-    "        self._chk()\n"
-    "        b = _read(self._h, -1 if n is None else n)\n"
-    "        return b if self._bin else b.decode()\n"
-    "    def write(self, s):\n"
-    "        self._chk()\n"
-    "        if self._bin:\n"
-    "            if isinstance(s, str):\n"
-    "                raise TypeError('a bytes-like object is required')\n"
-    "            return _write(self._h, s)\n"
-    "        if not isinstance(s, str):\n"
-    "            raise TypeError('write() argument must be str')\n"
-    "        _write(self._h, s.encode())\n"
-    "        return len(s)\n"
-    "    def close(self):\n"
-    "        if not self.closed:\n"
-    "            self.closed = True\n"
-    "            _close(self._h)\n"
-    "    def __enter__(self):\n"
-    "        return self\n"
-    "    def __exit__(self, *a):\n"
-    "        self.close()\n"
-    "def open(path, mode='r', *args, **kw):\n"
-    "    return FileIO(path, mode)\n";
-
-static const char os_src_file2[] =
-    "def _readinto(self, buf):\n"
-    "    self._chk()\n"
-    "    b = _read(self._h, len(buf))\n"
-    "    buf[:len(b)] = b\n"
-    "    return len(b)\n"
-    "def _readline(self):\n"
-    "    self._chk()\n"
-    "    out = b''\n"
-    "    while True:\n"
-    "        c = _read(self._h, 1)\n"
-    "        out += c\n"
-    "        if not c or c == b'\\n':\n"
-    "            break\n"
-    "    return out if self._bin else out.decode()\n"
-    "def _readlines(self):\n"
-    "    out = []\n"
-    "    while True:\n"
-    "        l = self.readline()\n"
-    "        if not l:\n"
-    "            return out\n"
-    "        out.append(l)\n"
-    "def _seek(self, off, whence=0):\n"
-    "    self._chk()\n"
-    "    return _fseek(self._h, off, whence)\n"
-    "def _flush(self):\n"
-    "    self._chk()\n"
-    "    _fsync(self._h)\n"
-    "FileIO.readinto = _readinto\n"
-    "FileIO.readline = _readline\n"
-    "FileIO.readlines = _readlines\n"
-    "FileIO.__iter__ = lambda self: iter(self.readlines())\n"
-    "FileIO.seek = _seek\n"
-    "FileIO.tell = lambda self: _fseek(self._h, 0, 1)\n"
-    "FileIO.flush = _flush\n";
-
 kn_obj kn_mod_os_init(void) {
-    kn_obj m = kn_module_from_table(KN_Q(os), os_table, sizeof os_table / sizeof os_table[0]);
-    kn_obj g = ((kn_module_t *)m)->globals;
-    static const char *const parts[] = {os_src_paths, os_src_file, os_src_file2};
-    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
-        kn_gc_collect(); /* the compiler needs room for a whole unit's parse tree */
-        kn_obj code = kn_compile_src(parts[i], strlen(parts[i]), KN_Q(os), KN_MODE_FILE);
-        kn_exec_code(code, g, g);
-    }
-    return m;
+    return kn_module_from_table(KN_Q(_os), os_table, sizeof os_table / sizeof os_table[0]);
 }
 
 /* The import system reads modules through this: bytes, or KN_NULL when the file is missing. */

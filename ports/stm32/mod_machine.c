@@ -1,5 +1,5 @@
-/* mod_machine.c: the stm32 port's `machine` module: native primitives over drivers/ plus the Python-level
-   classes (Pin, WDT) compiled on import. Also the port's native-module table (kn_port_modules). */
+/* mod_machine.c: the stm32 port's `_machine` module: native primitives over drivers/ for the frozen
+   modules/machine.py (Pin, UART, I2C, SPI, RTC, ADC, WDT). Also the port's native-module table (kn_port_modules). */
 #include <string.h>
 
 #include "drivers/adc.h"
@@ -24,7 +24,6 @@ kn_obj kn_mod_os_init(void);
 kn_obj stm32_mod_pyb_init(void);
 void stm32_machine_io_register(kn_obj globals);
 void stm32_machine_io_soft_reset(void);
-extern const char *const stm32_machine_io_src[3];
 
 /* An int argument in lo..hi (a ValueError naming it otherwise, never a silent truncation). */
 static uint32_t arg_in(kn_obj o, uint32_t lo, uint32_t hi, const char *what) {
@@ -458,253 +457,16 @@ static const kn_method_t machine_table[] = {
     {KN_Q(SOFT_RESET), KN_MKSMALL(5)},
 };
 
-static const char machine_src[] =
-    "_names = {}\n"
-    "for _n, _c, _l in _board_pins():\n"
-    "    _names[_n] = _c\n"
-    "class Pin:\n"
-    "    IN = 0\n"
-    "    OUT = 1\n"
-    "    ANALOG = 3\n"
-    "    OPEN_DRAIN = 17\n"
-    "    PULL_UP = 1\n"
-    "    PULL_DOWN = 2\n"
-    "    board = None\n"
-    "    def __init__(self, id, mode=-1, pull=None, value=None):\n"
-    "        if isinstance(id, Pin):\n"
-    "            id = id._name\n"
-    "        if isinstance(id, int):\n"
-    "            code = id\n"
-    "            name = 'P' + 'ABCDEFGHIJK'[code // 16] + str(code % 16) if 0 <= code < 176 else str(id)\n"
-    "        elif isinstance(id, str):\n"
-    "            name = id\n"
-    "            code = _names.get(id)\n"
-    "            if code is None:\n"
-    "                s = id[1:] if id[:1] == 'P' and len(id) > 2 else id\n"
-    "                if len(s) >= 2 and 'A' <= s[0] <= 'K' and s[1:].isdigit() and int(s[1:]) < 16:\n"
-    "                    code = (ord(s[0]) - 65) * 16 + int(s[1:])\n"
-    "                    name = 'P' + s\n"
-    "        else:\n"
-    "            raise TypeError('Pin id must be a str or int')\n"
-    "        if code is None or not _pin_exists(code):\n"
-    "            raise ValueError('invalid pin: %r' % (id,))\n"
-    "        self._code = code\n"
-    "        self._name = name\n"
-    "        if mode != -1 or pull is not None or value is not None:\n"
-    "            self.init(mode, pull, value)\n"
-    "    def init(self, mode=-1, pull=None, value=None):\n"
-    "        if mode == -1:\n"
-    "            mode = _pin_mode(self._code)\n"
-    "        od = mode == Pin.OPEN_DRAIN\n"
-    "        m = 1 if od else mode\n"
-    "        if m not in (0, 1, 3):\n"
-    "            raise ValueError('invalid pin mode: %r' % (mode,))\n"
-    "        if pull is None:\n"
-    "            pull = 0\n"
-    "        if pull not in (0, 1, 2):\n"
-    "            raise ValueError('invalid pull: %r' % (pull,))\n"
-    "        _pin_cfg(self._code, m, pull, od, -1 if value is None else (1 if value else 0))\n"
-    "    def __call__(self, v=None):\n"
-    "        return self.value(v)\n"
-    "    def value(self, v=None):\n"
-    "        if v is None:\n"
-    "            return _pin_read(self._code)\n"
-    "        _pin_write(self._code, v)\n"
-    "    def on(self):\n"
-    "        _pin_write(self._code, 1)\n"
-    "    def off(self):\n"
-    "        _pin_write(self._code, 0)\n"
-    "    high = on\n"
-    "    low = off\n"
-    "    def toggle(self):\n"
-    "        _pin_write(self._code, not _pin_read(self._code))\n"
-    "    def mode(self):\n"
-    "        m = _pin_mode(self._code)\n"
-    "        return m\n"
-    "    def name(self):\n"
-    "        return self._name\n"
-    "    def __repr__(self):\n"
-    "        return 'Pin(%s)' % self._name\n"
-    "class _Board:\n"
-    "    pass\n"
-    "Pin.board = _Board()\n"
-    "for _n in _names:\n"
-    "    setattr(Pin.board, _n, _n)\n"
-    "class WDT:\n"
-    "    def __init__(self, id=0, timeout=5000):\n"
-    "        if id != 0:\n"
-    "            raise ValueError('WDT(%r) does not exist' % (id,))\n"
-    "        self.timeout = _wdt_start(timeout)\n"
-    "    def feed(self):\n"
-    "        _wdt_feed()\n";
-
-/* Default pins (F4/F7 datasheets' usual alternate functions) where the constructor gets none. */
-static const char machine_src_bus[] =
-    "_UART_PINS = {1: ('A9', 'A10'), 2: ('A2', 'A3'), 3: ('B10', 'B11'), 4: ('A0', 'A1'), 6: ('C6', 'C7')}\n"
-    "_I2C_PINS = {1: ('B8', 'B9'), 2: ('B10', 'B11'), 3: ('A8', 'C9')}\n"
-    "def _code(p):\n"
-    "    return (p if isinstance(p, Pin) else Pin(p))._code\n"
-    ;
-
-static const char machine_src_uart[] =
-    "class UART:\n"
-    "    def __init__(self, id, baudrate=9600, bits=8, parity=None, stop=1, tx=None, rx=None, timeout=0):\n"
-    "        self._id = id\n"
-    "        self.init(baudrate, bits, parity, stop, tx, rx, timeout)\n"
-    "    def init(self, baudrate=9600, bits=8, parity=None, stop=1, tx=None, rx=None, timeout=0):\n"
-    "        d = _UART_PINS.get(self._id, (None, None))\n"
-    "        tx = d[0] if tx is None else tx\n"
-    "        rx = d[1] if rx is None else rx\n"
-    "        if tx is None or rx is None:\n"
-    "            raise ValueError('UART(%r) needs tx= and rx= pins' % (self._id,))\n"
-    "        par = {None: 0, 0: 2, 1: 1}.get(parity)\n"
-    "        if par is None:\n"
-    "            raise ValueError('parity must be None, 0 (even) or 1 (odd)')\n"
-    "        self.timeout = timeout\n"
-    "        self.baudrate = _uart_init(self._id, baudrate, bits, par, stop, _code(tx), _code(rx))\n"
-    "    def deinit(self):\n"
-    "        _uart_deinit(self._id)\n"
-    "    def write(self, buf):\n"
-    "        return _uart_write(self._id, buf)\n"
-    "    def read(self, n=-1):\n"
-    "        b = _uart_read(self._id, n, self.timeout)\n"
-    "        return b if b else None\n"
-    "    def readinto(self, buf, n=None):\n"
-    "        b = _uart_read(self._id, len(buf) if n is None else n, self.timeout)\n"
-    "        buf[:len(b)] = b\n"
-    "        return len(b) if b else None\n"
-    "    def any(self):\n"
-    "        return _uart_any(self._id)\n"
-    "    def ioctl(self, req, arg):\n"  /* select.poll / asyncio streams: 3 = which of POLLIN|POLLOUT are ready */
-    "        return (arg & 4) | (1 if arg & 1 and _uart_any(self._id) else 0) if req == 3 else -1\n"
-    "    def __repr__(self):\n"
-    "        return 'UART(%d, baudrate=%d)' % (self._id, self.baudrate)\n"
-    ;
-
-static const char machine_src_i2c[] =
-    "class I2C:\n"
-    "    def __init__(self, id, scl=None, sda=None, freq=400000, timeout=50000):\n"
-    "        d = _I2C_PINS.get(id, (None, None))\n"
-    "        scl = d[0] if scl is None else scl\n"
-    "        sda = d[1] if sda is None else sda\n"
-    "        if scl is None or sda is None:\n"
-    "            raise ValueError('I2C(%r) needs scl= and sda= pins' % (id,))\n"
-    "        self._id = id\n"
-    "        self.freq = _i2c_init(id, freq, _code(scl), _code(sda), timeout)\n"
-    "    def scan(self):\n"
-    "        return _i2c_scan(self._id)\n"
-    "    def writeto(self, addr, buf, stop=True):\n"
-    "        return _i2c_write(self._id, addr, buf, stop)\n"
-    "    def readfrom(self, addr, n, stop=True):\n"
-    "        return _i2c_read(self._id, addr, n, stop)\n"
-    "    def readfrom_into(self, addr, buf, stop=True):\n"
-    "        buf[:] = _i2c_read(self._id, addr, len(buf), stop)\n"
-    "    def writeto_mem(self, addr, reg, buf):\n"
-    "        return _i2c_write(self._id, addr, bytes([reg]) + bytes(buf), True) - 1\n"
-    "    def readfrom_mem(self, addr, reg, n):\n"
-    "        _i2c_write(self._id, addr, bytes([reg]), False)\n"
-    "        return _i2c_read(self._id, addr, n, True)\n"
-    ;
-
-static const char machine_src_spi[] =
-    "_SPI_PINS = {1: ('A5', 'A7', 'A6'), 2: ('B13', 'B15', 'B14'), 3: ('B3', 'B5', 'B4')}\n"
-    "class SPI:\n"
-    "    MSB = 0\n"
-    "    LSB = 1\n"
-    "    def __init__(self, id, baudrate=1000000, polarity=0, phase=0, bits=8, firstbit=0, sck=None, mosi=None, miso=None):\n"
-    "        if bits != 8:\n"
-    "            raise ValueError('only 8-bit SPI transfers')\n"
-    "        d = _SPI_PINS.get(id, (None, None, None))\n"
-    "        p = [d[i] if v is None else v for i, v in enumerate((sck, mosi, miso))]\n"
-    "        if None in p:\n"
-    "            raise ValueError('SPI(%r) needs sck=, mosi= and miso= pins' % (id,))\n"
-    "        self._id = id\n"
-    "        self.baudrate = _spi_init(id, baudrate, (polarity << 1) | phase, firstbit, _code(p[0]), _code(p[1]), _code(p[2]))\n"
-    "    def write(self, buf):\n"
-    "        _spi_xfer(self._id, buf, len(buf))\n"
-    "    def read(self, n, write=0):\n"
-    "        return _spi_xfer(self._id, bytes([write]) * n, n)\n"
-    "    def readinto(self, buf, write=0):\n"
-    "        buf[:] = _spi_xfer(self._id, bytes([write]) * len(buf), len(buf))\n"
-    "    def write_readinto(self, wbuf, rbuf):\n"
-    "        rbuf[:] = _spi_xfer(self._id, wbuf, len(rbuf))\n";
-
-static const char machine_src_adc[] =
-    "class RTC:\n"
-    "    def __init__(self, id=0):\n"
-    "        pass\n"
-    "    def datetime(self, dt=None):\n"
-    "        if dt is None:\n"
-    "            return _rtc_datetime()\n"
-    "        _rtc_datetime(tuple(dt))\n"
-    "class ADC:\n"
-    "    CORE_TEMP = 0x100\n"
-    "    CORE_VREF = 17\n"
-    "    CORE_VBAT = 18\n"
-    "    def __init__(self, pin):\n"
-    "        if isinstance(pin, int) and pin in (0x100, 17, 18):\n"
-    "            self._ch = pin\n"
-    "            return\n"
-    "        p = pin if isinstance(pin, Pin) else Pin(pin)\n"
-    "        self._ch = _adc_channel(p._code)\n"
-    "        if self._ch < 0:\n"
-    "            raise ValueError('%r has no ADC channel' % (p,))\n"
-    "        p.init(Pin.ANALOG)\n"
-    "    def read_u16(self):\n"
-    "        v = _adc_read(self._ch)\n"
-    "        return (v << 4) | (v >> 8)\n";
-
-/* Compiles and runs Python units into a module's globals, one at a time (the compiler needs room for a
-   whole unit's parse tree, so each starts after a collection). */
-void stm32_run_units(kn_obj g, kn_obj name, const char *const *units, size_t n) {
-    for (size_t i = 0; i < n; i++) {
-        kn_gc_collect();
-        kn_exec_code(kn_compile_src(units[i], strlen(units[i]), name, KN_MODE_FILE), g, g);
-    }
-}
-
-/* Classes other than Pin/WDT are compiled on first use (module __getattr__): each costs heap for its code,
-   and a program rarely needs them all. */
-static const struct {
-    const char *name;
-    uint8_t unit;
-} lazy_names[] = {{"UART", 0}, {"I2C", 1}, {"SPI", 2}, {"RTC", 3}, {"ADC", 3}, {"PWM", 4}, {"Timer", 5}, {"DAC", 6}};
-
-static kn_obj m_getattr(kn_obj name) {
-    const char *s = KN_IS_STR(name) ? kn_str_cstr(name) : "";
-    for (size_t i = 0; i < sizeof lazy_names / sizeof lazy_names[0]; i++) {
-        if (strcmp(s, lazy_names[i].name) != 0) continue;
-        kn_obj m = kn_dict_get(kn_st.modules, KN_Q(machine));
-        if (m == KN_NULL) break;
-        kn_obj g = ((kn_module_t *)KN_PTR(m))->globals;
-        kn_obj v = kn_dict_get(g, name);
-        if (v == KN_NULL) {
-            const char *const units[] = {machine_src_uart, machine_src_i2c, machine_src_spi, machine_src_adc,
-                                         stm32_machine_io_src[0], stm32_machine_io_src[1], stm32_machine_io_src[2]};
-            stm32_run_units(g, KN_Q(machine), &units[lazy_names[i].unit], 1);
-            v = kn_dict_get(g, name);
-        }
-        if (v != KN_NULL) return v;
-        break;
-    }
-    kn_raise_fmt(&kn_type_AttributeError, "module 'machine' has no attribute '%s'", s);
-}
-static KN_FUN1(m_getattr_obj, m_getattr);
-
 kn_obj kn_mod_machine_init(void) {
-    kn_obj m = kn_module_from_table(KN_Q(machine), machine_table, sizeof machine_table / sizeof machine_table[0]);
-    kn_obj g = ((kn_module_t *)m)->globals;
-    stm32_machine_io_register(g);
-    kn_dict_set(g, KN_Q(__getattr__), KN_OBJ(&m_getattr_obj));
-    static const char *const parts[] = {machine_src, machine_src_bus};
-    stm32_run_units(g, KN_Q(machine), parts, sizeof parts / sizeof parts[0]);
+    kn_obj m = kn_module_from_table(KN_Q(_machine), machine_table, sizeof machine_table / sizeof machine_table[0]);
+    stm32_machine_io_register(((kn_module_t *)KN_PTR(m))->globals); /* PWM, Timer, DAC, mem*, sleep */
     return m;
 }
 
 static const kn_native_module_t port_modules[] = {
-    {KN_Q(machine), kn_mod_machine_init},
-    {KN_Q(os), kn_mod_os_init},
-    {KN_Q(pyb), stm32_mod_pyb_init},
+    {KN_Q(_machine), kn_mod_machine_init},
+    {KN_Q(_os), kn_mod_os_init},
+    {KN_Q(_pyb), stm32_mod_pyb_init},
 };
 
 const kn_native_module_t *kn_port_modules(size_t *n) {

@@ -1,5 +1,5 @@
-/* mod_machine_io.c: machine.PWM, Timer, DAC, mem8/16/32, lightsleep/deepsleep and the pyb module (LED,
-   Switch) for the stm32 port; interrupt-side events reach Python through micropython.schedule's queue. */
+/* mod_machine_io.c: the stm32 port's native PWM, Timer, DAC, mem8/16/32, lightsleep/deepsleep (in `_machine`) and
+   `_pyb` (LED, Switch) under the frozen modules/ (Python); interrupt events reach Python via micropython.schedule. */
 #include <string.h>
 
 #include "board_config.h"
@@ -18,11 +18,10 @@
 
 kn_obj kn_module_from_table(kn_obj name, const kn_method_t *items, size_t n);
 void stm32_check(int r);
-void stm32_run_units(kn_obj g, kn_obj name, const char *const *units, size_t n);
 
 /* ---- events: an interrupt handler counts, kn_port_poll (at the interpreter's next interrupt check) turns
-   each count into a micropython.schedule entry (fn, arg). fn/arg stay referenced from Python (the module's
-   _live dict), because the GC does not scan these statics. Slots 1..14 are TIM1..14, 15 the user switch,
+   each count into a micropython.schedule entry (fn, arg). fn/arg stay referenced from Python (_live in
+   modules/_machine_timer.py, _keep in modules/pyb.py), because the GC does not scan these statics. Slots 1..14 are TIM1..14, 15 the user switch,
    16..23 the SysTick-driven soft timers. ---- */
 #define EV_SWITCH 15u
 #define EV_SOFT 16u
@@ -428,117 +427,6 @@ void stm32_machine_io_register(kn_obj globals) {
         kn_dict_set(globals, io_table[i].name, io_table[i].value);
 }
 
-static const char src_pwm[] =
-    "class PWM:\n"
-    "    def __init__(self, dest, freq=1000, duty_u16=None, duty_ns=None, invert=False):\n"
-    "        self._slot = None\n"
-    "        self._pin = dest if isinstance(dest, Pin) else Pin(dest)\n"
-    "        self.init(freq, duty_u16, duty_ns, invert)\n"
-    "    def init(self, freq=1000, duty_u16=None, duty_ns=None, invert=False):\n"
-    "        if duty_u16 is not None and duty_ns is not None:\n"
-    "            raise ValueError('give duty_u16 or duty_ns, not both')\n"
-    "        self.deinit()\n"
-    "        self._slot = _pwm_init(self._pin._code, freq, 0 if duty_u16 is None else duty_u16, invert)\n"
-    "        if duty_ns is not None:\n"
-    "            _pwm_duty_ns(self._slot, duty_ns)\n"
-    "    def deinit(self):\n"
-    "        if self._slot is not None:\n"
-    "            _pwm_deinit(self._slot)\n"
-    "            self._slot = None\n"
-    "    def _s(self):\n"
-    "        if self._slot is None:\n"
-    "            raise ValueError('PWM is deinitialised')\n"
-    "        return self._slot\n"
-    "    def freq(self, value=None):\n"
-    "        if value is None:\n"
-    "            return _pwm_freq(self._s())\n"
-    "        _pwm_freq(self._s(), value)\n"
-    "    def duty_u16(self, value=None):\n"
-    "        if value is None:\n"
-    "            return _pwm_duty_u16(self._s())\n"
-    "        _pwm_duty_u16(self._s(), value)\n"
-    "    def duty_ns(self, value=None):\n"
-    "        if value is None:\n"
-    "            return _pwm_duty_ns(self._s())\n"
-    "        _pwm_duty_ns(self._s(), value)\n"
-    "    def __repr__(self):\n"
-    "        if self._slot is None:\n"
-    "            return 'PWM(%s)' % self._pin._name\n"
-    "        t, c = _pwm_where(self._slot)\n"
-    "        return 'PWM(%s, freq=%d, duty_u16=%d, timer=%d, channel=%d)' % (\n"
-    "            self._pin._name, _pwm_freq(self._slot), _pwm_duty_u16(self._slot), t, c)\n";
-
-static const char src_timer[] =
-    "_live = {}\n"
-    "class Timer:\n"
-    "    ONE_SHOT = 0\n"
-    "    PERIODIC = 1\n"
-    "    def __init__(self, id=-1, mode=1, freq=-1, period=-1, tick_hz=1000, callback=None):\n"
-    "        self._id = id\n"
-    "        self._tid = None\n"
-    "        if freq != -1 or period != -1:\n"
-    "            self.init(mode=mode, freq=freq, period=period, tick_hz=tick_hz, callback=callback)\n"
-    "    def init(self, mode=1, freq=-1, period=-1, tick_hz=1000, callback=None):\n"
-    "        if mode not in (0, 1):\n"
-    "            raise ValueError('mode must be Timer.ONE_SHOT or Timer.PERIODIC')\n"
-    "        if callback is not None and not callable(callback):\n"
-    "            raise TypeError('callback must be callable')\n"
-    "        if freq != -1:\n"
-    "            if freq <= 0:\n"
-    "                raise ValueError('freq must be positive')\n"
-    "            num, den = (1, freq) if isinstance(freq, int) else (1000, round(freq * 1000))\n"
-    "        elif period != -1:\n"
-    "            if period <= 0 or tick_hz <= 0:\n"
-    "                raise ValueError('period and tick_hz must be positive')\n"
-    "            num, den = period, tick_hz\n"
-    "        else:\n"
-    "            raise ValueError('Timer needs freq= or period=')\n"
-    "        self.deinit()\n"
-    "        self._tid = _timer_start(self._id, num, den, mode == 0, callback, self)\n"
-    "        _live[self._tid] = (self, callback)\n"
-    "    def deinit(self):\n"
-    "        if self._tid is not None:\n"
-    "            _timer_stop(self._tid)\n"
-    "            _live.pop(self._tid, None)\n"
-    "            self._tid = None\n"
-    "    def __repr__(self):\n"
-    "        return 'Timer(%d)' % self._id\n";
-
-static const char src_dac[] =
-    "class DAC:\n"
-    "    def __init__(self, id, bits=8, buffering=True):\n"
-    "        if not _HAS_DAC:\n"
-    "            raise ValueError('this chip has no DAC')\n"
-    "        if isinstance(id, (str, Pin)):\n"
-    "            p = id if isinstance(id, Pin) else Pin(id)\n"
-    "            ch = {4: 1, 5: 2}.get(p._code)\n"
-    "            if ch is None:\n"
-    "                raise ValueError('%r has no DAC channel (PA4, PA5)' % (p,))\n"
-    "        elif id in (1, 2):\n"
-    "            ch = id\n"
-    "        else:\n"
-    "            raise ValueError('DAC(%r) does not exist' % (id,))\n"
-    "        if bits not in (8, 12):\n"
-    "            raise ValueError('bits must be 8 or 12')\n"
-    "        self._ch = ch\n"
-    "        self._bits = bits\n"
-    "        _dac_init(ch, buffering)\n"
-    "    def write(self, value):\n"
-    "        top = (1 << self._bits) - 1\n"
-    "        if not 0 <= value <= top:\n"
-    "            raise ValueError('DAC value must be 0..%d' % top)\n"
-    "        _dac_write(self._ch, value << 4 if self._bits == 8 else value)\n"
-    "    def write_u16(self, value):\n"
-    "        if not 0 <= value <= 65535:\n"
-    "            raise ValueError('DAC value must be 0..65535')\n"
-    "        _dac_write(self._ch, value >> 4)\n"
-    "    def deinit(self):\n"
-    "        _dac_deinit(self._ch)\n"
-    "    def __repr__(self):\n"
-    "        return 'DAC(%d, bits=%d)' % (self._ch, self._bits)\n";
-
-const char *const stm32_machine_io_src[3] = {src_pwm, src_timer, src_dac};
-
 /* ---- pyb: the board's LEDs and user switch ---- */
 static void switch_pressed(void *arg, uint32_t pin) {
     (void)arg;
@@ -589,45 +477,6 @@ static const kn_method_t pyb_table[] = {
     {KN_Q(_switch_callback), KN_OBJ(&p_switch_callback_obj)},
 };
 
-static const char pyb_src[] =
-    "_keep = [None]\n"
-    "class LED:\n"
-    "    def __init__(self, id):\n"
-    "        _led(id, 3)\n"
-    "        self._id = id\n"
-    "    def on(self):\n"
-    "        _led(self._id, 1)\n"
-    "    def off(self):\n"
-    "        _led(self._id, 0)\n"
-    "    def toggle(self):\n"
-    "        _led(self._id, 2)\n"
-    "    def value(self):\n"
-    "        return _led(self._id, 3)\n"
-    "    def intensity(self, value=None):\n"
-    "        if value is None:\n"
-    "            return 255 if _led(self._id, 3) else 0\n"
-    "        if not 0 <= value <= 255:\n"
-    "            raise ValueError('intensity must be 0..255')\n"
-    "        _led(self._id, 1 if value else 0)\n"
-    "    def __repr__(self):\n"
-    "        return 'LED(%d)' % self._id\n"
-    "class Switch:\n"
-    "    def __init__(self):\n"
-    "        _switch_init()\n"
-    "    def __call__(self):\n"
-    "        return _switch_value()\n"
-    "    def value(self):\n"
-    "        return _switch_value()\n"
-    "    def callback(self, fn):\n"
-    "        if fn is not None and not callable(fn):\n"
-    "            raise TypeError('callback must be callable or None')\n"
-    "        w = None if fn is None else (lambda _sw: fn())\n"
-    "        _keep[0] = w\n"
-    "        _switch_callback(w, self)\n";
-
 kn_obj stm32_mod_pyb_init(void) {
-    kn_obj m = kn_module_from_table(KN_Q(pyb), pyb_table, sizeof pyb_table / sizeof pyb_table[0]);
-    const char *const units[] = {pyb_src};
-    stm32_run_units(((kn_module_t *)m)->globals, KN_Q(pyb), units, 1);
-    return m;
+    return kn_module_from_table(KN_Q(_pyb), pyb_table, sizeof pyb_table / sizeof pyb_table[0]);
 }

@@ -42,8 +42,8 @@ static void err_write(const char *s, size_t n) {
     }
 }
 
-/* sys.path after '' and /lib: each KILNPATH entry, then the repo's lib/ (the binary is build/<BOARD>/kiln-unix),
-   so asyncio and the other Python packages under lib/ import on the host without being frozen. */
+/* sys.path after '' and /lib: each KILNPATH entry (asyncio and the other modules of lib/ are frozen into the
+   binary, core/frozen/manifest.toml, so no source directory is needed). */
 static void add_lib_paths(void) {
     const char *env = getenv("KILNPATH");
     while (env != NULL && *env != '\0') {
@@ -52,19 +52,6 @@ static void add_lib_paths(void) {
         if (n > 0) kn_list_append(kn_st.sys_path, kn_str_new(env, n));
         env = colon ? colon + 1 : NULL;
     }
-    char exe[4096];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n <= 0) return;
-    exe[n] = '\0';
-    for (int up = 0; up < 3; up++) {
-        char *slash = strrchr(exe, '/');
-        if (slash == NULL) return;
-        *slash = '\0';
-    }
-    size_t len = strlen(exe);
-    if (len + 5 >= sizeof exe) return;
-    memcpy(exe + len, "/lib", 5);
-    if (access(exe, F_OK) == 0) kn_list_append(kn_st.sys_path, kn_str_new_c(exe));
 }
 
 /* Runs after every kn_init in the REPL (boot and soft reset). */

@@ -1,0 +1,1 @@
+SUB_NAME = "sub package"
