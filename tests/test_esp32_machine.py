@@ -278,6 +278,18 @@ def test_uart_reads_what_arrives(repl: ReplClient, emu: Esp32c3Emulator) -> None
                      "None True"]
 
 
+def test_asyncio_stream_reads_uart1(repl: ReplClient, emu: Esp32c3Emulator) -> None:
+    """machine.UART answers select.poll's ioctl: an asyncio StreamReader waits for bytes sent later."""
+    run(repl, "import asyncio\nfrom machine import UART\nu = UART(1, 115200, tx=0, rx=1, timeout=0)\n"
+              "print(u.ioctl(3, 1 | 4), u.ioctl(9, 0))\n")
+    emu.serial_input(1, b"line for asyncio\n")
+    lines = run(repl, "async def main():\n"
+                      "    return await asyncio.wait_for(asyncio.StreamReader(u).readline(), 2)\n"
+                      "print(asyncio.run(main()))\n"
+                      "print(u.ioctl(3, 1))\n")
+    assert lines == ["b'line for asyncio\\n'", "0"]
+
+
 def test_i2c_and_spi_talk_to_targets(repl: ReplClient, emu: Esp32c3Emulator) -> None:
     eeprom = I2cMemoryDevice(bytes(range(256)))
     emu.add_i2c_device(0x50, eeprom, scl=2, sda=3)

@@ -223,6 +223,20 @@ def test_pin_irq_runs_handlers_via_schedule(repl: ReplClient) -> None:
     ]
 
 
+def test_asyncio_streams_over_uart1(repl: ReplClient) -> None:
+    """machine.UART answers select.poll's ioctl, so asyncio's streams read and write it (loopback wiring)."""
+    lines = values(repl, "import asyncio, machine\n"
+                         "u = machine.UART(1, 115200, timeout=0)\n"
+                         "async def main():\n"
+                         "    r, w = asyncio.StreamReader(u), asyncio.StreamWriter(u, {})\n"
+                         "    w.write(b'ping over uart1\\n')\n"
+                         "    await w.drain()\n"
+                         "    return await asyncio.wait_for(r.readline(), 2)\n"
+                         "print(asyncio.run(main()))\n"
+                         "print((u.ioctl(3, 1 | 4), u.ioctl(9, 0)))\n")
+    assert lines == [b"ping over uart1\n", (4, -1)]
+
+
 def test_uart1_loopback_and_format(repl: ReplClient) -> None:
     lines = values(repl, "import machine\n"
                          "u = machine.UART(1, 115200, timeout=50)\n"

@@ -481,6 +481,8 @@ static const char machine_src_uart[] =
     "                return out if out else None\n"
     "    def any(self):\n"
     "        return _uart_any(self._id)\n"
+    "    def ioctl(self, req, arg):\n"
+    "        return (arg & 4) | (1 if arg & 1 and _uart_any(self._id) else 0) if req == 3 else -1\n"
     "    def flush(self):\n"
     "        pass\n"
     "    def __repr__(self):\n"

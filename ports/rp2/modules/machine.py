@@ -198,6 +198,9 @@ class UART:
         return len(b) if b else None
     def any(self):
         return _uart_any(self._id)
+    def ioctl(self, req, arg):
+        # select.poll / asyncio streams: request 3 asks which of POLLIN (1) | POLLOUT (4) are ready
+        return (arg & 4) | (1 if arg & 1 and _uart_any(self._id) else 0) if req == 3 else -1
     def __repr__(self):
         return 'UART(%d, baudrate=%d)' % (self._id, self.baudrate)
 
