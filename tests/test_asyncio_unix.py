@@ -7,11 +7,12 @@ import os
 import pty
 import select
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
+
+from kiln.build import run_scons
 
 ROOT = Path(__file__).resolve().parent.parent
 KILN = ROOT / "build" / "UNIX" / "kiln-unix"
@@ -45,7 +46,7 @@ asyncio.run(main())
 
 @pytest.fixture(scope="module")
 def kiln() -> Path:
-    result = subprocess.run([sys.executable, "-m", "SCons", "BOARD=UNIX", "-Q"], cwd=ROOT, capture_output=True, text=True)
+    result = run_scons(["UNIX"], quiet=True)  # under the build lock: xdist workers share the checkout
     assert result.returncode == 0, result.stdout + result.stderr
     return KILN
 

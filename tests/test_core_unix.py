@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from kiln.build import run_scons
+
 ROOT = Path(__file__).resolve().parent.parent
 KILN = ROOT / "build" / "UNIX" / "kiln-unix"
 
@@ -22,7 +24,7 @@ KILN = ROOT / "build" / "UNIX" / "kiln-unix"
 @pytest.fixture(scope="session")
 def kiln() -> Path:
     """Builds build/UNIX/kiln-unix with SCons (the same build the CLI uses)."""
-    result = subprocess.run([sys.executable, "-m", "SCons", "BOARD=UNIX", "-Q"], cwd=ROOT, capture_output=True, text=True)
+    result = run_scons(["UNIX"], quiet=True)  # under the build lock: xdist workers share the checkout
     assert result.returncode == 0, result.stdout + result.stderr
     assert KILN.exists()
     return KILN

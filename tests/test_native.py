@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from kiln.boards import Board
+from kiln.build import run_scons
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import board_suite  # noqa: E402
@@ -35,7 +36,7 @@ DEF = re.compile(r"^(\s*)(?:async\s+)?def\s", re.M)
 
 @pytest.fixture(scope="module")
 def kiln() -> Path:
-    result = subprocess.run([sys.executable, "-m", "SCons", "BOARD=UNIX", "-Q"], cwd=ROOT, capture_output=True, text=True)
+    result = run_scons(["UNIX"], quiet=True)  # under the build lock: xdist workers share the checkout
     assert result.returncode == 0, result.stdout + result.stderr
     return KILN
 
