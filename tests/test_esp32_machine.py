@@ -21,6 +21,7 @@ from kiln.boards import Board
 from kiln.emulators.esp32c3 import Esp32c3Emulator, I2cMemoryDevice
 from kiln.images import esp_partitions
 from kiln.repl_client import ReplClient
+from tests.support.os_shared import assert_os_shared
 
 ROOT = Path(__file__).resolve().parent.parent
 BOARD = "ESP32_GENERIC_C3"
@@ -510,3 +511,8 @@ def test_reset_main_py_reset_cause_and_bootloader(merged: bytes) -> None:
             assert result.kind == "download", result
             assert re.search(rb"boot:0x0 \(DOWNLOAD", emu.output)
 
+
+
+def test_os_shared_layer(repl: ReplClient) -> None:
+    """The shared `_os`/os.py layer with this port's volume (tests/support/os_shared.py)."""
+    assert_os_shared(lambda code: run(repl, code), BOARD)

@@ -24,6 +24,7 @@ from kiln.emulators.esp32c3 import I2cMemoryDevice
 from kiln.emulators.esp32c6 import Esp32c6Emulator
 from kiln.images import esp_partitions
 from kiln.repl_client import ReplClient
+from tests.support.os_shared import assert_os_shared
 
 ROOT = Path(__file__).resolve().parent.parent
 BOARD = "ESP32_GENERIC_C6"
@@ -525,3 +526,8 @@ def test_reset_cause_watchdog_and_bootloader(merged: bytes) -> None:
             result = emu.wait(30)
             assert result.kind == "download", result
             assert re.search(rb"boot:0x0 \(DOWNLOAD", emu.output)
+
+
+def test_os_shared_layer(repl: ReplClient) -> None:
+    """The shared `_os`/os.py layer with this port's volume (tests/support/os_shared.py)."""
+    assert_os_shared(lambda code: run(repl, code), BOARD)

@@ -26,6 +26,7 @@ from kiln.boards import Board
 from kiln.build import image_path
 from kiln.emulators.rp2040 import Rp2040Emulator
 from kiln.repl_client import ReplClient
+from tests.support.os_shared import assert_os_shared
 
 ROOT = Path(__file__).resolve().parent.parent
 BOARD = "RPI_PICO"
@@ -662,3 +663,8 @@ def test_flash_holds_the_filesystem_when_it_can(board: Board) -> None:
     protected.write_protected = True
     carved, carved_again = boot_mount_harness(board, protected)
     assert full - carved == 32 * 1024 and carved == carved_again
+
+
+def test_os_shared_layer(repl: ReplClient) -> None:
+    """The shared `_os`/os.py layer with this port's volume (tests/support/os_shared.py)."""
+    assert_os_shared(lambda code: run(repl, code), BOARD)

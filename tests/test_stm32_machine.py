@@ -18,6 +18,7 @@ from kiln.boards import Board
 from kiln.build import image_path
 from kiln.emulators.qemu_stm32 import QemuStm32
 from kiln.repl_client import ReplClient
+from tests.support.os_shared import assert_os_shared
 
 BOARD = "NETDUINO_PLUS_2"
 
@@ -535,3 +536,8 @@ def test_soft_reset_stops_timers_and_frees_pwm(repl: ReplClient) -> None:
                       "t.deinit()\n"
                       "print('TIM3 free')\n")
     assert lines == ["alive 300", "0 0", "TIM3 free"]
+
+
+def test_os_shared_layer(repl: ReplClient) -> None:
+    """The shared `_os`/os.py layer with this port's volume (tests/support/os_shared.py)."""
+    assert_os_shared(lambda code: run(repl, code), BOARD)

@@ -504,7 +504,7 @@ kn_obj kn_mod_machine_init(void) {
 
 static const kn_native_module_t port_modules[] = {
     {KN_Q(machine), kn_mod_machine_init},
-    {KN_Q(os), kn_mod_os_init},
+    {KN_Q(_os), kn_mod_os_init},
 };
 
 const kn_native_module_t *kn_port_modules(size_t *n) {

@@ -103,6 +103,7 @@ def link_driver_elf(board: Board, out: Path, ldscript: Path | None = None) -> Pa
     core = [line.strip() for line in manifest if line.strip() and not line.startswith("#")]
     objects += [str(build / "core" / Path(name).with_suffix(".o").name) for name in core]
     objects += [str(build / "fs" / src.with_suffix(".o").name) for src in sorted((root / "core" / "fs").glob("*.c"))]
+    objects.append(str(build / "core" / "mod_os_kfs.o"))  # the shared `_os` module (ports' mod_os.c call it)
     objects += [str(build / "gen" / "pins.o"), str(build / "gen" / "board_info.o")]
     toolchain = for_core(board.mcu["core"])
     gcc = toolchain.tool("gcc")

@@ -1,14 +1,14 @@
-"""os for the rp2 port: paths, directories and files on the kfs volume mounted at /flash (QSPI flash, or a
-RAM disk in rp2040js), over the native primitives of `_os` (ports/rp2/mod_os.c). Frozen into the firmware as
-bytecode in flash by ports/rp2/manifest.toml, so importing it compiles nothing on the device."""
+"""os for the ports with a kfs volume at /flash (stm32, rp2, esp32): paths, directories and files over the
+native primitives of `_os` (core/mod_os_kfs.c; each port's mod_os.c picks the block device). Frozen into the
+firmware as bytecode in flash by each of those ports' manifest.toml, so importing it compiles nothing."""
 
-from _os import (
-    _board_machine,
+from _os import (  # noqa: F401 (re-exported: os.sep, os._fs_kind() 'flash'/'ram'/None)
     _close,
     _fs_kind,
     _fseek,
     _fsync,
     _listdir,
+    _machine,
     _mkdir,
     _open,
     _read,
@@ -20,7 +20,7 @@ from _os import (
     sep,
 )
 
-# One mount point, /flash; relative paths join the current directory.
+# One mount point, /flash: absolute paths must lie under it; relative ones join the current directory.
 _cwd = '/flash'
 def _abs(p):
     if not isinstance(p, str):
@@ -54,7 +54,7 @@ def ilistdir(p=''):
     a = _abs(p) if p else _cwd
     if a == '/':
         return iter([('flash', 0x4000, 0, 0)])
-    return iter([(n, t, 0, 0) for n, t in _listdir(_fs(a))])
+    return iter([(n, t, 0, s) for n, t, s in _listdir(_fs(a))])
 def listdir(p=''):
     return [e[0] for e in ilistdir(p)]
 def mkdir(p):
@@ -83,7 +83,9 @@ def sync():
     pass
 def uname():
     import sys
-    return ('rp2', 'rp2', sys.version, sys.version, _board_machine())
+    v = sys.implementation.version
+    rel = '%d.%d.%d' % (v[0], v[1], v[2])
+    return (sys.platform, sys.platform, rel, 'Kiln ' + rel, _machine())
 
 class FileIO:
     def __init__(self, path, mode='r'):
@@ -161,6 +163,9 @@ def _readlines(self):
 def _seek(self, off, whence=0):
     self._chk()
     return _fseek(self._h, off, whence)
+def _tell(self):
+    self._chk()
+    return _fseek(self._h, 0, 1)
 def _flush(self):
     self._chk()
     _fsync(self._h)
@@ -169,5 +174,5 @@ FileIO.readline = _readline
 FileIO.readlines = _readlines
 FileIO.__iter__ = lambda self: iter(self.readlines())
 FileIO.seek = _seek
-FileIO.tell = lambda self: _fseek(self._h, 0, 1)
+FileIO.tell = _tell
 FileIO.flush = _flush
