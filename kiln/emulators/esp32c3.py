@@ -84,6 +84,8 @@ from unicorn import (
 )
 from unicorn import riscv_const as rv
 
+from kiln.emulators.console import ConsoleLog, EmulatorError
+
 MODES = ("pipe", "tcp", "pty")
 
 # Memory map (ESP32-C3 TRM, System and Memory).
@@ -162,8 +164,6 @@ SIG_FSPICLK, SIG_FSPIQ, SIG_FSPID = 63, 64, 65
 GPIO_PINS = 22
 
 
-class EmulatorError(RuntimeError):
-    """The emulator could not start, or the run ended or timed out before the expected output."""
 
 
 @dataclass(frozen=True)
@@ -1027,8 +1027,8 @@ class Esp32c3Emulator:
         self._ifetch_flash = ctypes.create_string_buffer(_patch_wfi(bytes(self._flash)), flash_size)
         self._flash_size = flash_size
         self._sram = ctypes.create_string_buffer(SRAM_SIZE)
-        self._output = bytearray()
         self._cond = threading.Condition()
+        self._console = ConsoleLog(self._cond)
         self._lock = threading.RLock()  # peripheral state: the CPU thread and test threads share it
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
@@ -1054,7 +1054,6 @@ class Esp32c3Emulator:
         self.reset_reasons: list[int] = []  # RTC_CNTL reset reason of every boot, in order
         self._reset_reason = 1  # POWERON
         self._rtc_retained: dict[int, int] = {}
-        self._consumed = 0
         self._slice_running = False
         self._slice_deadline = 0.0
         self._stop_pending = False  # an emu_stop() is in flight: MMIO accesses do nothing until it lands
@@ -1110,26 +1109,15 @@ class Esp32c3Emulator:
 
     @property
     def output(self) -> bytes:
-        with self._cond:
-            return bytes(self._output)
+        return self._console.data
 
     def read_until(self, marker: bytes, timeout: float = 10.0) -> bytes:
         """Everything printed so far up to and including the first `marker` not yet consumed."""
-        deadline = time.monotonic() + timeout
-        with self._cond:
-            while True:
-                index = self._output.find(marker, self._consumed)
-                if index >= 0:
-                    end = index + len(marker)
-                    chunk = bytes(self._output[self._consumed:end])
-                    self._consumed = end
-                    return chunk
-                left = deadline - time.monotonic()
-                if left <= 0 or (self._result is not None and self._result.kind != "running"):
-                    state = self._result.detail if self._result else "still running"
-                    raise EmulatorError(f"did not see {marker!r} within {timeout} s ({state}); output so far:\n"
-                                        + self._output.decode(errors="replace"))
-                self._cond.wait(min(left, 0.1))
+        def ended() -> str | None:
+            if self._result is not None and self._result.kind != "running":
+                return self._result.detail
+            return None
+        return self._console.read_until(marker, timeout, ended)
 
     def write(self, data: bytes) -> None:
         """Bytes into UART0's RX FIFO (the firmware gets an RXFIFO_FULL interrupt)."""
@@ -1303,9 +1291,7 @@ class Esp32c3Emulator:
     # ----------------------------------------------------------------- plumbing
 
     def _tx(self, byte: int) -> None:
-        with self._cond:
-            self._output.append(byte)
-            self._cond.notify_all()
+        self._console.append(bytes((byte,)))
         if self._client is not None:
             try:
                 self._client.sendall(bytes([byte]))

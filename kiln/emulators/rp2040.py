@@ -32,6 +32,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
+from kiln.emulators.console import ConsoleLog, EmulatorError
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 RUNNER = Path(__file__).resolve().parent / "rp2040js_runner.mjs"
 BOOTROM_DIR = Path(__file__).resolve().parent / "rp2_bootrom"
@@ -43,8 +45,6 @@ _STATUS = re.compile(r"^rp2040js: (\S+) ?(.*)$")
 _FINAL = {"exit", "boot-failure", "fault", "stall", "bootsel", "timeout", "error", "quit"}
 
 
-class EmulatorError(RuntimeError):
-    """The emulator could not start, or stopped or timed out before the expected output."""
 
 
 @dataclass(frozen=True)
@@ -116,11 +116,10 @@ class Rp2040Emulator:
         self._bench = bench
         self.usb_port: int | None = None
         self._proc: subprocess.Popen[bytes] | None = None
-        self._output = bytearray()
-        self._cursor = 0
         self._status: list[tuple[str, str]] = []
         self._stderr: list[str] = []
         self._cond = threading.Condition()
+        self._console = ConsoleLog(self._cond)
         self._threads: list[threading.Thread] = []
         self._pty_master: int | None = None
         self._pty_slave: int | None = None
@@ -196,8 +195,7 @@ class Rp2040Emulator:
     @property
     def output(self) -> bytes:
         """Everything the firmware wrote to UART0 so far."""
-        with self._cond:
-            return bytes(self._output)
+        return self._console.data
 
     @property
     def status(self) -> list[tuple[str, str]]:
@@ -207,23 +205,11 @@ class Rp2040Emulator:
 
     def read_until(self, marker: bytes, timeout: float = 10.0) -> bytes:
         """Output from the last read up to and including `marker`; raises EmulatorError on timeout or exit."""
-        deadline = time.monotonic() + timeout
-        with self._cond:
-            while True:
-                index = self._output.find(marker, self._cursor)
-                if index >= 0:
-                    end = index + len(marker)
-                    chunk = bytes(self._output[self._cursor : end])
-                    self._cursor = end
-                    return chunk
-                remaining = deadline - time.monotonic()
-                if self._proc is None or (self._proc.poll() is not None and not self._readers_alive()):
-                    raise EmulatorError(f"emulator ended ({self._describe_end()}) before {marker!r}; "
-                                        f"output so far: {bytes(self._output[self._cursor:])!r}")
-                if remaining <= 0:
-                    raise EmulatorError(f"no {marker!r} within {timeout} s; "
-                                        f"output so far: {bytes(self._output[self._cursor:])!r}")
-                self._cond.wait(min(remaining, 0.1))
+        def ended() -> str | None:
+            if self._proc is None or (self._proc.poll() is not None and not self._readers_alive()):
+                return self._describe_end()
+            return None
+        return self._console.read_until(marker, timeout, ended)
 
     def wait_status(self, kind: str, timeout: float = 10.0, *, rest: str | None = None, after: int = 0) -> str:
         """Waits for a status line of this kind (with this rest, if given) among those from index `after`
@@ -286,9 +272,7 @@ class Rp2040Emulator:
             chunk = self._proc.stdout.read1(4096)
             if not chunk:
                 break
-            with self._cond:
-                self._output += chunk
-                self._cond.notify_all()
+            self._console.append(chunk)
             if self._pty_master is not None:
                 try:
                     os.write(self._pty_master, chunk)
