@@ -53,5 +53,10 @@ int stm32_i2c_recover(stm32_i2c_t *i2c);
 
 /* Used by the two peripheral versions: GPIO-level recovery of SCL/SDA (i2c_recover.c). */
 int stm32_i2c_bus_clear(uint32_t scl_pin, uint32_t sda_pin, uint32_t half_period_us);
+/* Shared by i2c_v1.c/i2c_v2.c: frees SDA if a device holds it, then hands both pins to the I2C alternate
+   function (init); clocks a stuck device free and hands the pins back (recover: the clear's result, else
+   the pins'). */
+int stm32_i2c_take_pins(stm32_i2c_t *i2c);
+int stm32_i2c_clear_bus(stm32_i2c_t *i2c);
 
 #endif

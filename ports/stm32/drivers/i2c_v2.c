@@ -122,18 +122,7 @@ int stm32_i2c_init(stm32_i2c_t *i2c, const stm32_i2c_config_t *config) {
     const stm32_clk_t clk = {STM32_BUS_APB1, i2c_hw[config->index].bit};
     stm32_rcc_enable(clk);
     stm32_rcc_reset(clk);
-    const stm32_pin_config_t probe = {.mode = STM32_PIN_INPUT, .pull = STM32_PULL_UP, .initial = -1};
-    int err = stm32_pin_configure(i2c->sda_pin, &probe);
-    if (err == STM32_OK && !stm32_pin_read(i2c->sda_pin)) {
-        i2c->recoveries++;
-        err = stm32_i2c_bus_clear(i2c->scl_pin, i2c->sda_pin, 500000u / i2c->freq_hz + 1u);
-    }
-    if (err == STM32_OK) {
-        err = stm32_pin_af(i2c->scl_pin, i2c->af, STM32_PULL_UP, true);
-    }
-    if (err == STM32_OK) {
-        err = stm32_pin_af(i2c->sda_pin, i2c->af, STM32_PULL_UP, true);
-    }
+    const int err = stm32_i2c_take_pins(i2c);
     if (err != STM32_OK) {
         return err;
     }
@@ -154,13 +143,10 @@ int stm32_i2c_recover(stm32_i2c_t *i2c) {
     if (!i2c->up) {
         return -STM32_EINVAL;
     }
-    i2c->recoveries++;
     REG(i2c, CR1) = 0u;
-    const int err = stm32_i2c_bus_clear(i2c->scl_pin, i2c->sda_pin, 500000u / i2c->freq_hz + 1u);
-    const int af_err = stm32_pin_af(i2c->scl_pin, i2c->af, STM32_PULL_UP, true);
-    (void)stm32_pin_af(i2c->sda_pin, i2c->af, STM32_PULL_UP, true);
+    const int err = stm32_i2c_clear_bus(i2c);
     configure(i2c);
-    return err != STM32_OK ? err : af_err;
+    return err;
 }
 
 /* Ends a failed transfer: STOP (automatic after a NACK), flags cleared; a timeout also resets the block. */
