@@ -21,6 +21,7 @@ from kiln.boards import Board
 from kiln.emulators.esp32c3 import Esp32c3Emulator, I2cMemoryDevice
 from kiln.images import esp_partitions
 from kiln.repl_client import ReplClient
+from tests.support.board_repl import fresh_repl, run_lines
 from tests.support.os_shared import assert_os_shared
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,19 +52,11 @@ def emu(merged: bytes) -> Iterator[Esp32c3Emulator]:
 
 @pytest.fixture
 def repl(emu: Esp32c3Emulator) -> Iterator[ReplClient]:
-    assert emu.pty_path is not None
-    client = ReplClient(emu.pty_path, timeout=30).open()
-    client.enter_raw(soft_reset=True)  # each test starts with a fresh heap and idle peripherals
-    try:
-        yield client
-    finally:
-        client.close()
+    yield from fresh_repl(emu.pty_path)
 
 
 def run(repl: ReplClient, code: str) -> list[str]:
-    out, err = repl.exec_raw(code, timeout=30)
-    assert not err, err.decode(errors="replace")
-    return out.decode().split("\r\n")[:-1]
+    return run_lines(repl, code)
 
 
 def vfs_partition() -> esp_partitions.Partition:

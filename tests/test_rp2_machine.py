@@ -26,6 +26,7 @@ from kiln.boards import Board
 from kiln.build import image_path
 from kiln.emulators.rp2040 import Rp2040Emulator
 from kiln.repl_client import ReplClient
+from tests.support.board_repl import fresh_repl, run_lines
 from tests.support.os_shared import assert_os_shared
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,19 +72,11 @@ def emulator(board: Board) -> Iterator[Rp2040Emulator]:
 
 @pytest.fixture
 def repl(emulator: Rp2040Emulator) -> Iterator[ReplClient]:
-    assert emulator.pty_path is not None
-    client = ReplClient(emulator.pty_path, timeout=30).open()
-    client.enter_raw(soft_reset=True)  # every test starts from a fresh heap and reset peripherals
-    try:
-        yield client
-    finally:
-        client.close()
+    yield from fresh_repl(emulator.pty_path)
 
 
 def run(repl: ReplClient, code: str) -> list[str]:
-    out, err = repl.exec_raw(code, timeout=60)
-    assert not err, err.decode(errors="replace")
-    return out.decode().split("\r\n")[:-1]
+    return run_lines(repl, code, timeout=60)
 
 
 def values(repl: ReplClient, code: str) -> list[Any]:

@@ -18,6 +18,7 @@ from kiln.boards import Board
 from kiln.build import image_path
 from kiln.emulators.qemu_stm32 import QemuStm32
 from kiln.repl_client import ReplClient
+from tests.support.board_repl import fresh_repl, run_lines
 from tests.support.os_shared import assert_os_shared
 
 BOARD = "NETDUINO_PLUS_2"
@@ -34,18 +35,11 @@ def qemu(built: Callable[[str], Board]) -> Iterator[QemuStm32]:
 
 @pytest.fixture
 def repl(qemu: QemuStm32) -> Iterator[ReplClient]:
-    client = ReplClient(qemu.pty_path).open()
-    client.enter_raw(soft_reset=True)  # each test starts with a fresh heap (files on /flash survive)
-    try:
-        yield client
-    finally:
-        client.close()
+    yield from fresh_repl(qemu.pty_path, timeout=10.0)
 
 
 def run(repl: ReplClient, code: str) -> list[str]:
-    out, err = repl.exec_raw(code, timeout=30)
-    assert not err, err.decode(errors="replace")
-    return out.decode().split("\r\n")[:-1]
+    return run_lines(repl, code)
 
 
 def test_machine_basics(repl: ReplClient) -> None:
