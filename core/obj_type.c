@@ -426,6 +426,8 @@ static kn_obj instance_unary(int op, kn_obj a) {
         if (op == KN_UOP_BOOL && r != kn_true && r != kn_false) kn_raise_type("__bool__ should return bool");
         if (op == KN_UOP_LEN && !KN_IS_INT(r)) kn_raise_type("'__len__' should return an int");
         if (op == KN_UOP_LEN && kn_int_sign(r) < 0) kn_raise_value("__len__() should return >= 0");
+        if (op == KN_UOP_HASH && (r == kn_true || r == kn_false)) r = KN_MKSMALL(r == kn_true);
+        if (op == KN_UOP_HASH && !KN_IS_INT(r)) kn_raise_type("__hash__ method should return an integer");
         if (op == KN_UOP_HASH && !KN_IS_SMALL(r)) r = KN_MKSMALL((kn_int_t)(kn_int_hash(r) >> 2));
         return r;
     }
