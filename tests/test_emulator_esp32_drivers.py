@@ -13,6 +13,7 @@ import pytest
 from kiln.build import run_scons
 from kiln.emulators.esp32c3 import Esp32c3Emulator, FlashCommand, I2cMemoryDevice, RunResult
 from kiln.images import esp_partitions
+from tests.support.esp32_layout import vfs_partition
 
 ROOT = Path(__file__).resolve().parent.parent
 BOARD = "ESP32_GENERIC_C3"
@@ -77,12 +78,6 @@ def emu(probe_image: bytes) -> object:
 @pytest.fixture
 def probe(emu: Esp32c3Emulator) -> Probe:
     return Probe(emu)
-
-
-def vfs_partition() -> esp_partitions.Partition:
-    csv = ROOT / "ports" / "esp32" / "partitions" / "default.csv"
-    parts = esp_partitions.parse_csv(csv.read_text(), str(csv), 4 * 1024 * 1024)
-    return next(p for p in parts if p.name == "vfs")
 
 
 # ------------------------------------------------------------------------------------------ GPIO

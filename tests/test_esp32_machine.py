@@ -19,9 +19,9 @@ import pytest
 
 from kiln.boards import Board
 from kiln.emulators.esp32c3 import Esp32c3Emulator, I2cMemoryDevice
-from kiln.images import esp_partitions
 from kiln.repl_client import ReplClient
 from tests.support.board_repl import fresh_repl, run_lines
+from tests.support.esp32_layout import vfs_partition
 from tests.support.os_shared import assert_os_shared
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,12 +57,6 @@ def repl(emu: Esp32c3Emulator) -> Iterator[ReplClient]:
 
 def run(repl: ReplClient, code: str) -> list[str]:
     return run_lines(repl, code)
-
-
-def vfs_partition() -> esp_partitions.Partition:
-    text = (ROOT / "ports" / "esp32" / "partitions" / "default.csv").read_text()
-    parts = esp_partitions.parse_csv(text, "default.csv", 4 * 1024 * 1024)
-    return next(p for p in parts if p.name == "vfs")
 
 
 # ---------------------------------------------------------------- machine basics
