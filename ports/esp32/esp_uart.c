@@ -1,4 +1,5 @@
-/* esp_uart.c: ESP32-C3 UART driver: clock gate, 8N1 framing, fractional baud divider, pin routing, FIFO I/O. */
+/* esp_uart.c: ESP32-C3 UART driver: clock gate, 8N1 framing, fractional baud divider, pin routing (FIFO I/O:
+   esp_uart_io.c). */
 #include <errno.h>
 
 #include "esp32_hal.h"
@@ -113,64 +114,4 @@ uint32_t esp_uart_baud(unsigned id) {
     uint32_t clkdiv = UART_CLKDIV(base);
     uint32_t div16 = ((clkdiv & CLKDIV_INT_MASK) << 4) | ((clkdiv >> CLKDIV_FRAG_SHIFT) & 0xFu);
     return div16 == 0u ? 0u : (uint32_t)(((uint64_t)sclk_hz(base) * 16u + div16 / 2u) / div16);
-}
-
-int esp_uart_flush(unsigned id, uint32_t timeout_ms) {
-    if (id >= ESP_UART_COUNT) {
-        return -EINVAL;
-    }
-    /* Every wait here reads the clock before the status: a stall between the two (an emulator or
-       debugger pause) cannot turn a finished transfer into a timeout. */
-    uint32_t start = hal_ticks_ms();
-    for (;;) {
-        int expired = hal_ticks_ms() - start > timeout_ms;
-        if (UART_STATUS_TXCNT(UART_STATUS(bases[id])) == 0u) {
-            return 0;
-        }
-        if (expired) {
-            return -ETIMEDOUT;
-        }
-    }
-}
-
-int esp_uart_write(unsigned id, const uint8_t *buf, size_t len, uint32_t timeout_ms) {
-    if (id >= ESP_UART_COUNT) {
-        return -EINVAL;
-    }
-    uintptr_t base = bases[id];
-    uint32_t start = hal_ticks_ms();
-    size_t done = 0;
-    while (done < len) {
-        int expired = hal_ticks_ms() - start > timeout_ms;
-        if (UART_STATUS_TXCNT(UART_STATUS(base)) < UART_FIFO_SIZE - 1u) {
-            UART_FIFO(base) = buf[done++];
-            start = hal_ticks_ms(); /* the timeout is for a stalled FIFO, not the whole buffer */
-        } else if (expired) {
-            break;
-        }
-    }
-    return done == 0u && len != 0u ? -ETIMEDOUT : (int)done;
-}
-
-unsigned esp_uart_rx_waiting(unsigned id) {
-    return id < ESP_UART_COUNT ? UART_STATUS_RXCNT(UART_STATUS(bases[id])) : 0u;
-}
-
-int esp_uart_read(unsigned id, uint8_t *buf, size_t len, uint32_t timeout_ms) {
-    if (id >= ESP_UART_COUNT) {
-        return -EINVAL;
-    }
-    uintptr_t base = bases[id];
-    uint32_t start = hal_ticks_ms();
-    size_t done = 0;
-    while (done < len) {
-        int expired = hal_ticks_ms() - start > timeout_ms;
-        if (UART_STATUS_RXCNT(UART_STATUS(base)) != 0u) {
-            buf[done++] = (uint8_t)UART_FIFO(base);
-            start = hal_ticks_ms();
-        } else if (expired) {
-            break;
-        }
-    }
-    return done == 0u && len != 0u ? -ETIMEDOUT : (int)done;
 }

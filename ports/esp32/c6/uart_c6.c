@@ -1,5 +1,5 @@
 /* uart_c6.c: ESP32-C6 UART0/UART1: PCR clock from XTAL, baud divider, 8N1, RX interrupt, UART1 pins through
-   the GPIO matrix, FIFO reads and writes. */
+   the GPIO matrix (FIFO I/O: esp_uart_io.c). */
 #include <errno.h>
 
 #include "esp32_hal.h"
@@ -97,64 +97,4 @@ uint32_t esp_uart_baud(unsigned id) {
     uint32_t div16 = ((clkdiv & CLKDIV_INT_MASK) << 4) | ((clkdiv >> CLKDIV_FRAG_SHIFT) & 0xFu);
     uint32_t sclk = esp32_xtal_hz() / (((PCR_UART_SCLK_CONF(id) >> PCR_UART_SCLK_DIV_NUM_SHIFT) & 0xFFu) + 1u);
     return div16 == 0u ? 0u : (uint32_t)(((uint64_t)sclk * 16u + div16 / 2u) / div16);
-}
-
-unsigned esp_uart_rx_waiting(unsigned id) {
-    return id < ESP_UART_COUNT ? UART_STATUS_RXCNT(UART_STATUS(bases[id])) : 0u;
-}
-
-int esp_uart_flush(unsigned id, uint32_t timeout_ms) {
-    if (id >= ESP_UART_COUNT) {
-        return -EINVAL;
-    }
-    /* The clock is read before the status: a stall in between cannot turn "done" into a timeout. */
-    uint32_t start = hal_ticks_ms();
-    for (;;) {
-        int late = hal_ticks_ms() - start > timeout_ms;
-        if (UART_STATUS_TXCNT(UART_STATUS(bases[id])) == 0u) {
-            return 0;
-        }
-        if (late) {
-            return -ETIMEDOUT;
-        }
-    }
-}
-
-/* Blocking within timeout_ms of no progress: the count moved, or -ETIMEDOUT when nothing moved at all. */
-int esp_uart_write(unsigned id, const uint8_t *buf, size_t len, uint32_t timeout_ms) {
-    if (id >= ESP_UART_COUNT) {
-        return -EINVAL;
-    }
-    uintptr_t base = bases[id];
-    uint32_t start = hal_ticks_ms();
-    size_t sent = 0;
-    while (sent < len) {
-        int late = hal_ticks_ms() - start > timeout_ms;
-        if (UART_STATUS_TXCNT(UART_STATUS(base)) < UART_FIFO_SIZE - 1u) {
-            UART_FIFO(base) = buf[sent++];
-            start = hal_ticks_ms();
-        } else if (late) {
-            break;
-        }
-    }
-    return sent == 0u && len != 0u ? -ETIMEDOUT : (int)sent;
-}
-
-int esp_uart_read(unsigned id, uint8_t *buf, size_t len, uint32_t timeout_ms) {
-    if (id >= ESP_UART_COUNT) {
-        return -EINVAL;
-    }
-    uintptr_t base = bases[id];
-    uint32_t start = hal_ticks_ms();
-    size_t got = 0;
-    while (got < len) {
-        int late = hal_ticks_ms() - start > timeout_ms;
-        if (UART_STATUS_RXCNT(UART_STATUS(base)) != 0u) {
-            buf[got++] = (uint8_t)UART_FIFO(base);
-            start = hal_ticks_ms();
-        } else if (late) {
-            break;
-        }
-    }
-    return got == 0u && len != 0u ? -ETIMEDOUT : (int)got;
 }
