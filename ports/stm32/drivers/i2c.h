@@ -51,12 +51,15 @@ int stm32_i2c_read(stm32_i2c_t *i2c, uint8_t addr, uint8_t *data, size_t len, bo
    peripheral. 0 when SDA is high afterwards, -STM32_EBUSY otherwise. */
 int stm32_i2c_recover(stm32_i2c_t *i2c);
 
-/* Used by the two peripheral versions: GPIO-level recovery of SCL/SDA (i2c_recover.c). */
+/* Used by the two peripheral versions: GPIO-level recovery of SCL/SDA (i2c_shared.c). */
 int stm32_i2c_bus_clear(uint32_t scl_pin, uint32_t sda_pin, uint32_t half_period_us);
 /* Shared by i2c_v1.c/i2c_v2.c: frees SDA if a device holds it, then hands both pins to the I2C alternate
    function (init); clocks a stuck device free and hands the pins back (recover: the clear's result, else
    the pins'). */
 int stm32_i2c_take_pins(stm32_i2c_t *i2c);
 int stm32_i2c_clear_bus(stm32_i2c_t *i2c);
+/* Shared init tail (i2c_shared.c), once the version's driver has checked the config and set i2c->timing:
+   fills in the handle, clocks and resets the peripheral, takes the pins, then calls the version's configure. */
+int stm32_i2c_bring_up(stm32_i2c_t *i2c, const stm32_i2c_config_t *config, void (*configure)(stm32_i2c_t *));
 
 #endif

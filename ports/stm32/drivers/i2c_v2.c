@@ -35,13 +35,7 @@
 #define ISR_BUSY (1u << 15)
 #define ICR_ALL 0x3F38u /* ADDRCF NACKCF STOPCF BERRCF ARLOCF OVRCF PECCF TIMOUTCF ALERTCF */
 
-#define DEFAULT_TIMEOUT_US 50000u
 #define CHUNK 255u
-
-static const struct {
-    uint32_t base;
-    uint8_t bit;
-} i2c_hw[5] = {{0, 0}, {0x40005400u, 21}, {0x40005800u, 22}, {0x40005C00u, 23}, {0x40006000u, 24}};
 
 #define REG(i2c, off) DRV_REG((i2c)->base + (off))
 
@@ -108,35 +102,8 @@ int stm32_i2c_init(stm32_i2c_t *i2c, const stm32_i2c_config_t *config) {
     if (timing == 0u) {
         return -STM32_EINVAL;
     }
-    i2c->base = i2c_hw[config->index].base;
-    i2c->index = config->index;
-    i2c->freq_hz = config->freq_hz;
     i2c->timing = timing;
-    i2c->scl_pin = config->scl_pin;
-    i2c->sda_pin = config->sda_pin;
-    i2c->af = config->af != 0u ? config->af : 4u;
-    i2c->timeout_us = config->timeout_us != 0u ? config->timeout_us : DEFAULT_TIMEOUT_US;
-    i2c->recoveries = 0u;
-    i2c->held = false;
-
-    const stm32_clk_t clk = {STM32_BUS_APB1, i2c_hw[config->index].bit};
-    stm32_rcc_enable(clk);
-    stm32_rcc_reset(clk);
-    const int err = stm32_i2c_take_pins(i2c);
-    if (err != STM32_OK) {
-        return err;
-    }
-    configure(i2c);
-    i2c->up = true;
-    return STM32_OK;
-}
-
-void stm32_i2c_deinit(stm32_i2c_t *i2c) {
-    if (i2c->up) {
-        REG(i2c, CR1) = 0u;
-        stm32_rcc_disable((stm32_clk_t){STM32_BUS_APB1, i2c_hw[i2c->index].bit});
-        i2c->up = false;
-    }
+    return stm32_i2c_bring_up(i2c, config, configure);
 }
 
 int stm32_i2c_recover(stm32_i2c_t *i2c) {

@@ -1,12 +1,55 @@
-/* i2c_recover.c: I2C bus clear by GPIO (UM10204 3.1.16): clock SCL until the stuck device lets SDA go,
-   then a STOP so every device sees the bus idle; and the pin hand-over both I2C versions share. */
+/* i2c_shared.c: what the F4 (i2c_v1.c) and F7 (i2c_v2.c) I2C drivers share: bring-up and shut-down, the pin
+   hand-over, and the bus clear by GPIO (UM10204 3.1.16: clock SCL until a stuck device lets SDA go, then a
+   STOP so every device sees the bus idle). */
 #include "drivers/drv.h"
 #include "drivers/gpio.h"
 #include "drivers/i2c.h"
+#include "drivers/rcc.h"
 #include "drivers/wait.h"
 
 #define MAX_PULSES 9u             /* a byte and its acknowledge bit */
 #define STRETCH_TIMEOUT_US 10000u /* a device may hold SCL low (clock stretching) this long */
+#define DEFAULT_TIMEOUT_US 50000u
+
+/* I2Cn (n = 1..4) sits at 0x40005400 + (n - 1) * 0x400 on APB1, clocked by APB1ENR bit 20 + n (RM0090 2.3,
+   RM0410 2.2 and the RCC chapters). */
+static uint32_t i2c_base(uint32_t index) {
+    return 0x40005400u + (index - 1u) * 0x400u;
+}
+
+static stm32_clk_t i2c_clock(uint32_t index) {
+    return (stm32_clk_t){STM32_BUS_APB1, (uint8_t)(20u + index)};
+}
+
+int stm32_i2c_bring_up(stm32_i2c_t *i2c, const stm32_i2c_config_t *config, void (*configure)(stm32_i2c_t *)) {
+    i2c->base = i2c_base(config->index);
+    i2c->index = config->index;
+    i2c->freq_hz = config->freq_hz;
+    i2c->scl_pin = config->scl_pin;
+    i2c->sda_pin = config->sda_pin;
+    i2c->af = config->af != 0u ? config->af : 4u;
+    i2c->timeout_us = config->timeout_us != 0u ? config->timeout_us : DEFAULT_TIMEOUT_US;
+    i2c->recoveries = 0u;
+    i2c->held = false;
+    const stm32_clk_t clk = i2c_clock(config->index);
+    stm32_rcc_enable(clk);
+    stm32_rcc_reset(clk);
+    const int err = stm32_i2c_take_pins(i2c);
+    if (err != STM32_OK) {
+        return err;
+    }
+    configure(i2c);
+    i2c->up = true;
+    return STM32_OK;
+}
+
+void stm32_i2c_deinit(stm32_i2c_t *i2c) {
+    if (i2c->up) {
+        DRV_REG(i2c->base) = 0u; /* CR1 (offset 0 on both versions): PE off */
+        stm32_rcc_disable(i2c_clock(i2c->index));
+        i2c->up = false;
+    }
+}
 
 static int release_scl(uint32_t scl_pin, uint32_t half_period_us) {
     stm32_pin_write(scl_pin, true);
