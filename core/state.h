@@ -12,6 +12,9 @@ typedef struct {
     kn_obj value;
 } kn_attr_cache_entry_t;
 
+/* Allocations of 2 .. KN_GC_RUN_HINTS + 1 blocks each remember where their search may start (gc.c). */
+#define KN_GC_RUN_HINTS 16u
+
 typedef struct kn_state {
     /* GC heap */
     uint8_t *gc_table;    /* one byte per block */
@@ -19,6 +22,7 @@ typedef struct kn_state {
     size_t gc_blocks;
     size_t gc_hint;       /* no free block below this */
     size_t gc_used_lo, gc_used_hi; /* above the hint, a range known to hold no free block (skipped) */
+    size_t gc_run_hint[KN_GC_RUN_HINTS]; /* [i]: no run of i + 2 free blocks starts below this */
     int gc_lock;          /* >0: allocation raises MemoryError */
     bool gc_enabled;
     bool gc_collecting;
