@@ -68,10 +68,15 @@ MCU_SCHEMA = Field(
         "gpio_count": Field("int", minimum=1, maximum=256),
         "uarts": Field("list", item=Field("int", minimum=0, maximum=16), doc="UART indices the chip has"),
         "max_flash_size": Field("size"),
+        "flash_sectors": Field("tables", fields={
+            "count": Field("int", required=True, minimum=1, maximum=256),
+            "size": Field("size", required=True),
+        }, doc="the erase-sector map of the FLASH region, in address order (e.g. 4 x 16K, 1 x 64K, 3 x 128K)"),
         "filesystem": Field("table", fields={
             "offset": Field("int", required=True, minimum=0, doc="from the start of flash; a sector boundary"),
             "size": Field("size", required=True),
-        }, doc="internal-flash filesystem; the linker keeps the firmware out of it"),
+        }, doc="internal-flash filesystem on whole sectors (flash_sectors): at the top of flash, or after the "
+               "vector table's sector (the firmware then continues after it); the linker keeps the image out"),
         "memory": Field("map", required=True, key_pattern=NAME, item=Field("table", fields={
             "origin": Field("int", required=True, minimum=0, maximum=0xFFFFFFFF),
             "length": Field("size", required=True),
@@ -199,6 +204,21 @@ class Board:
         return next(r for r in self.regions if r.name == name)
 
     @property
+    def link_regions(self) -> list[Region]:
+        """Where the firmware may go (linker script, size report): see `link_regions()`."""
+        return link_regions(self.regions, self.mcu)
+
+    @property
+    def filesystem_range(self) -> tuple[int, int] | None:
+        """[start, end) addresses of the MCU's internal-flash /flash sectors, or None."""
+        fs = self.mcu.get("filesystem")
+        main = _main_flash(self.mcu)
+        if fs is None or main is None:
+            return None
+        start = self.region(main[0]).origin + fs["offset"]
+        return start, start + (parse_size(fs["size"]) or 0)
+
+    @property
     def flash_size(self) -> int:
         """The board's flash chip size when it declares one (external flash), else the MCU's flash regions."""
         declared = parse_size(self.data.get("flash", {}).get("size"))
@@ -282,9 +302,98 @@ def load_mcu(path: Path) -> dict[str, Any]:
     validate(data, MCU_SCHEMA, "", problems)
     if not problems:
         problems += _check_regions(data)
+    if not problems:
+        problems += _check_filesystem(data)
     if problems:
         raise BoardError(_format(path, lines, problems))
     return data
+
+
+def _main_flash(mcu: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
+    """The flash region the firmware is linked into: the one named FLASH, else the first of kind flash."""
+    flash = [(name, spec) for name, spec in mcu["memory"].items() if spec["kind"] == "flash"]
+    return next((f for f in flash if f[0] == "FLASH"), flash[0] if flash else None)
+
+
+def sector_offsets(mcu: dict[str, Any]) -> list[int]:
+    """Offsets (from the start of flash) of every sector boundary of `flash_sectors`, 0 and the end included."""
+    offsets = [0]
+    for group in mcu.get("flash_sectors", []):
+        size = parse_size(group["size"]) or 0
+        offsets += [offsets[-1] + size * (i + 1) for i in range(group["count"])]
+    return offsets
+
+
+def _check_filesystem(mcu: dict[str, Any]) -> list[Problem]:
+    """`filesystem` must cover whole sectors inside the firmware's flash region, leave the application's start
+    (app_offset, where the vector table goes) outside, and not lie in a resident bootloader before it."""
+    problems: list[Problem] = []
+    main = _main_flash(mcu)
+    if "flash_sectors" in mcu and main is not None:
+        total = sector_offsets(mcu)[-1]
+        length = parse_size(main[1]["length"])
+        if total != length:
+            problems.append(Problem("flash_sectors", f"the sectors add up to {total} bytes but memory.{main[0]} is "
+                                                     f"{length} bytes long; list every sector of the region"))
+    fs = mcu.get("filesystem")
+    if fs is None or main is None or problems:
+        return problems
+    name, spec = main
+    offset, size = fs["offset"], parse_size(fs["size"]) or 0
+    flash_length = parse_size(spec["length"]) or 0
+    app_offset = mcu.get("app_offset", 0)
+    end = offset + size
+    if size == 0:
+        problems.append(Problem("filesystem.size", "is 0; give the filesystem at least two sectors"))
+    if end > flash_length:
+        problems.append(Problem("filesystem", f"0x{offset:x}..0x{end:x} ends past the end of memory.{name} "
+                                              f"(0x{flash_length:x} bytes); make it smaller or move it down"))
+    if "flash_sectors" not in mcu:
+        problems.append(Problem("filesystem", "needs flash_sectors (the erase-sector map) to check that it covers "
+                                              "whole sectors"))
+    else:
+        boundaries = sector_offsets(mcu)
+        for key, value in (("offset", offset), ("size", end)):
+            if value not in boundaries and value <= flash_length:
+                below = max(b for b in boundaries if b <= value)
+                above = min((b for b in boundaries if b > value), default=flash_length)
+                what = "starts" if key == "offset" else "ends"
+                problems.append(Problem(f"filesystem.{key}", f"/flash {what} at 0x{value:x}, not on a sector boundary "
+                                                             f"(nearest: 0x{below:x}, 0x{above:x})"))
+    if offset <= app_offset < end:
+        problems.append(Problem("filesystem.offset", f"0x{offset:x}..0x{end:x} overlaps the start of the firmware "
+                                                     f"(app_offset 0x{app_offset:x}, the vector table); start it at a "
+                                                     "later sector"))
+    elif offset < app_offset:
+        problems.append(Problem("filesystem.offset", f"0x{offset:x} lies before app_offset 0x{app_offset:x} (the "
+                                                     "resident bootloader's flash); move it after the vector table"))
+    return problems
+
+
+def link_regions(regions: list[Region], mcu: dict[str, Any]) -> list[Region]:
+    """The regions as the linker and the size report see them: with a `filesystem` (STM32), the firmware's flash
+    region starts at app_offset and leaves /flash out. A filesystem at the top just shortens it; one further down
+    splits it into FLASH_HEAD (the vector table's sectors, before /flash) and FLASH (the rest, after it).
+    Without one, the regions as declared."""
+    main = _main_flash(mcu)
+    fs = mcu.get("filesystem")
+    if main is None or fs is None:
+        return list(regions)
+    app_offset = int(mcu.get("app_offset", 0))
+    result = []
+    for region in regions:
+        if region.name != main[0]:
+            result.append(region)
+            continue
+        start = region.origin + app_offset
+        fs_start = region.origin + fs["offset"]
+        fs_end = fs_start + (parse_size(fs["size"]) or 0)
+        if fs_end >= region.end:
+            result.append(Region(region.name, start, fs_start - start, region.kind))
+        else:
+            result.append(Region(f"{region.name}_HEAD", start, fs_start - start, region.kind))
+            result.append(Region(region.name, fs_end, region.end - fs_end, region.kind))
+    return result
 
 
 def _check_regions(mcu: dict[str, Any], flash_size: int | None = None) -> list[Problem]:

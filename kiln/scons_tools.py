@@ -24,11 +24,25 @@ def _render_action(target: Any, source: Any, env: Any) -> int:
     return 0
 
 
+def _segments(source: Any, env: Any) -> list[tuple[int, bytes]]:
+    """(address, data) of the flat image source[0] that are written: around the /flash sectors when the firmware
+    is split around them (source[1] is the ELF; KILN_KEEP_OUT = [start, end] or [])."""
+    from kiln.images.segments import elf_load_ranges, image_segments
+
+    binary = Path(str(source[0])).read_bytes()
+    keep_out = env["KILN_KEEP_OUT"]
+    if not keep_out:
+        return [(env["KILN_IMAGE_BASE"], binary)]
+    return image_segments(binary, env["KILN_IMAGE_BASE"], elf_load_ranges(Path(str(source[1]))),
+                          (keep_out[0], keep_out[1]))
+
+
 def _hex_action(target: Any, source: Any, env: Any) -> int:
     from intelhex import IntelHex
 
     ih = IntelHex()
-    ih.frombytes(Path(str(source[0])).read_bytes(), offset=env["KILN_IMAGE_BASE"])
+    for address, data in _segments(source, env):
+        ih.frombytes(data, offset=address)
     ih.write_hex_file(str(target[0]))
     return 0
 
@@ -36,8 +50,8 @@ def _hex_action(target: Any, source: Any, env: Any) -> int:
 def _dfu_action(target: Any, source: Any, env: Any) -> int:
     from kiln.images.dfuse import DfuseElement, write_dfuse
 
-    element = DfuseElement(env["KILN_IMAGE_BASE"], Path(str(source[0])).read_bytes())
-    _write(target[0], write_dfuse([element], env["KILN_DFU_VID"], env["KILN_DFU_PID"]))
+    elements = [DfuseElement(address, data) for address, data in _segments(source, env)]
+    _write(target[0], write_dfuse(elements, env["KILN_DFU_VID"], env["KILN_DFU_PID"]))
     return 0
 
 
@@ -53,7 +67,7 @@ def _size_action(target: Any, source: Any, env: Any) -> int:
     from kiln.size import measure
 
     board: Board = env["KILN_BOARD"]
-    report = measure(Path(str(source[0])), board.regions)
+    report = measure(Path(str(source[0])), board.link_regions)
     print(report.format(board.build_id))
     Path(str(target[0])).write_text(report.to_json() + "\n", encoding="utf-8")
     errors = report.errors(board.build_id)
@@ -74,11 +88,11 @@ def setup(env: Any, board: Board, gen_dir: str) -> dict[str, Any]:
         return Action(func, f"{label} $TARGET" if quiet else None, varlist=varlist)
 
     env.Append(BUILDERS={
-        "KilnBin": Builder(action=Action("$OBJCOPY -O binary $SOURCE $TARGET",
+        "KilnBin": Builder(action=Action("$OBJCOPY -O binary $KILN_BIN_FLAGS $SOURCE $TARGET",
                                          "BIN     $TARGET" if quiet else None), suffix=".bin", src_suffix=".elf"),
-        "KilnHex": Builder(action=action(_hex_action, "HEX    ", ["KILN_IMAGE_BASE"]), suffix=".hex"),
-        "KilnDfu": Builder(action=action(_dfu_action, "DFU    ", ["KILN_IMAGE_BASE", "KILN_DFU_VID", "KILN_DFU_PID"]),
-                           suffix=".dfu"),
+        "KilnHex": Builder(action=action(_hex_action, "HEX    ", ["KILN_IMAGE_BASE", "KILN_KEEP_OUT"]), suffix=".hex"),
+        "KilnDfu": Builder(action=action(_dfu_action, "DFU    ", ["KILN_IMAGE_BASE", "KILN_KEEP_OUT", "KILN_DFU_VID",
+                                                                  "KILN_DFU_PID"]), suffix=".dfu"),
         "KilnUf2": Builder(action=action(_uf2_action, "UF2    ", ["KILN_IMAGE_BASE", "KILN_UF2_FAMILY"]),
                            suffix=".uf2"),
         "KilnSize": Builder(action=action(_size_action, "SIZE   ", ["KILN_RENDER_CONTEXT"]), suffix=".json"),
@@ -125,7 +139,12 @@ def firmware_images(env: Any, elf: Any, base: int) -> dict[str, Any]:
     images["size"] = env.KilnSize(f"#{out}/size.json", elf)[0]
     if base is None:
         return images
-    image_env = env.Clone(KILN_IMAGE_BASE=base)
+    # /flash sectors inside the image (512 KiB STM32s: sectors 1..3, between the vector table and the code): the
+    # .bin fills them with 0xFF (one contiguous file: writing it erases /flash), the .hex and .dfu skip them.
+    fs = board.filesystem_range
+    keep_out = list(fs) if fs is not None and any(r.name.endswith("_HEAD") for r in board.link_regions) else []
+    image_env = env.Clone(KILN_IMAGE_BASE=base, KILN_KEEP_OUT=keep_out,
+                          KILN_BIN_FLAGS="--gap-fill 0xff" if keep_out else "")
     binary = image_env.KilnBin(f"#{out}/firmware.bin", elf)[0]
     images_dir = Path(__file__).resolve().parent / "images"
     image_env.Depends(binary, images["size"])  # a firmware that does not fit makes no images
@@ -133,13 +152,13 @@ def firmware_images(env: Any, elf: Any, base: int) -> dict[str, Any]:
     if "bin" in wanted:
         images["bin"] = binary
     if "hex" in wanted:
-        images["hex"] = image_env.KilnHex(f"#{out}/firmware.hex", binary)[0]
-        image_env.Depends(images["hex"], str(images_dir.parent / "scons_tools.py"))
+        images["hex"] = image_env.KilnHex(f"#{out}/firmware.hex", [binary, elf])[0]
+        image_env.Depends(images["hex"], [str(images_dir.parent / "scons_tools.py"), str(images_dir / "segments.py")])
     if "dfu" in wanted:
         usb = board.mcu["usb_dfu"]
-        images["dfu"] = image_env.KilnDfu(f"#{out}/firmware.dfu", binary, KILN_DFU_VID=usb["vid"],
+        images["dfu"] = image_env.KilnDfu(f"#{out}/firmware.dfu", [binary, elf], KILN_DFU_VID=usb["vid"],
                                           KILN_DFU_PID=usb["pid"])[0]
-        image_env.Depends(images["dfu"], str(images_dir / "dfuse.py"))
+        image_env.Depends(images["dfu"], [str(images_dir / "dfuse.py"), str(images_dir / "segments.py")])
     if "uf2" in wanted:
         images["uf2"] = image_env.KilnUf2(f"#{out}/firmware.uf2", binary,
                                           KILN_UF2_FAMILY=board.mcu["uf2_family_id"])[0]

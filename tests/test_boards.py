@@ -180,6 +180,46 @@ def test_mcu_unknown_core(tmp_path: Path) -> None:
     assert any(": core: 'z80' is not allowed; expected one of 'cortex-m0plus'" in line for line in lines)
 
 
+F405_MCU = (ROOT / "ports/stm32/mcu/stm32f405rg.toml").read_text()
+F405_FS = 'filesystem = { offset = 0x80000, size = "512K" }'
+
+
+@pytest.mark.parametrize("filesystem,field,words", [
+    ('{ offset = 0x5000, size = "48K" }', "filesystem.offset", "starts at 0x5000, not on a sector boundary "
+                                                               "(nearest: 0x4000, 0x8000)"),
+    ('{ offset = 0x4000, size = "40K" }', "filesystem.size", "ends at 0xe000, not on a sector boundary"),
+    ('{ offset = 0xC0000, size = "512K" }', "filesystem", "ends past the end of memory.FLASH"),
+    ('{ offset = 0x0, size = "16K" }', "filesystem.offset", "overlaps the start of the firmware (app_offset 0x0"),
+    ('{ offset = 0x4000, size = 0 }', "filesystem.size", "is 0"),
+])
+def test_bad_filesystem_in_mcu_file(tmp_path: Path, filesystem: str, field: str, words: str) -> None:
+    mcu = F405_MCU.replace(F405_FS, f"filesystem = {filesystem}")
+    lines = errors_of(make_board(tmp_path, GOOD_BOARD, mcu))
+    fs_line = line_number(mcu, "filesystem = {")
+    assert any(f"stm32f405rg.toml:{fs_line}: {field}: " in line and words in line for line in lines), lines
+
+
+def test_filesystem_needs_a_sector_map_that_covers_flash(tmp_path: Path) -> None:
+    no_map = "\n".join(line for line in F405_MCU.splitlines() if not line.startswith("flash_sectors"))
+    lines = errors_of(make_board(tmp_path, GOOD_BOARD, no_map))
+    assert any("filesystem: needs flash_sectors" in line for line in lines), lines
+    short = F405_MCU.replace('{ count = 7, size = "128K" }', '{ count = 6, size = "128K" }')
+    lines = errors_of(make_board(tmp_path / "b", GOOD_BOARD, short))
+    assert any("flash_sectors: the sectors add up to 917504 bytes but memory.FLASH is 1048576" in line
+               for line in lines), lines
+
+
+def test_filesystem_before_the_code_splits_the_flash_region(tmp_path: Path) -> None:
+    mcu = F405_MCU.replace(F405_FS, 'filesystem = { offset = 0x4000, size = "48K" }')
+    board = load_board_file(make_board(tmp_path, GOOD_BOARD, mcu))
+    layout = [(r.name, r.origin, r.length) for r in board.link_regions if r.kind == "flash"]
+    assert layout == [("FLASH_HEAD", 0x08000000, 0x4000), ("FLASH", 0x08010000, 0x100000 - 0x10000)]
+    assert board.filesystem_range == (0x08004000, 0x08010000)
+    at_top = load_board("NETDUINO_PLUS_2")
+    assert [(r.name, r.origin, r.length) for r in at_top.link_regions if r.kind == "flash"] == [
+        ("FLASH", 0x08000000, 0x80000)], "a filesystem at the top only shortens the region"
+
+
 def test_unknown_board_lists_known_ones() -> None:
     with pytest.raises(BoardError) as info:
         load_board("NO_SUCH_BOARD")

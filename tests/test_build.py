@@ -87,7 +87,9 @@ def test_board_file_change_rebuilds_exactly_its_dependents(tree: Path) -> None:
 def test_region_overflow_fails_naming_region(tmp_path: Path) -> None:
     tree = copy_checkout(tmp_path / "overflow")
     mcu = tree / "ports/stm32/mcu/stm32f405rg.toml"
-    mcu.write_text(mcu.read_text().replace('length = "1M"', 'length = "1K"'))
+    text = mcu.read_text().replace('length = "1M"', 'length = "1K"')
+    # without /flash: its sectors no longer fit, which kiln/boards.py refuses before anything is linked
+    mcu.write_text("\n".join(line for line in text.splitlines() if not line.startswith(("filesystem", "flash_sectors"))))
     env = dict(os.environ, SOURCE_DATE_EPOCH="0")
     result = subprocess.run([sys.executable, "-m", "SCons", "-Q", f"BOARD={DEFAULT_BOARD}"], cwd=tree, env=env,
                             capture_output=True, text=True)

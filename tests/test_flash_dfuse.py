@@ -161,3 +161,54 @@ def test_ctrl_c_stops_between_blocks(tmp_path: Path) -> None:
         flasher.flash(flasher.check(load_image(dfu_file(tmp_path, [(BASE, os.urandom(20_000))]))))
     assert "system bootloader" in info.value.state
     assert sim.connected and sim.bytes_programmed == 4096
+
+
+# ---- 512 KiB parts: the firmware is split around /flash (sectors 1..3); flashing must keep the user's files ----
+
+F401_LAYOUT = "@Internal Flash  /0x08000000/04*016Kg,01*064Kg,03*128Kg"  # RM0368 3.3
+FS = (0x08004000, 0x08010000)
+
+
+def sectors_touching(ranges: list[tuple[int, int]]) -> list[int]:
+    """Sector starts of the F401 map (4 x 16K, 64K, 3 x 128K) that any [start, end) range touches."""
+    starts = [BASE + i * 0x4000 for i in range(4)] + [BASE + 0x10000] + [BASE + 0x20000 * i for i in (1, 2, 3)]
+    ends = starts[1:] + [BASE + 0x80000]
+    return [s for s, e in zip(starts, ends, strict=True) if any(a < e and s < b for a, b in ranges)]
+
+
+@pytest.mark.parametrize("kind", ["dfu", "bin"])
+def test_split_firmware_keeps_the_filesystem_sectors(built, kind: str) -> None:
+    from kiln.build import image_path
+    from kiln.sim.targets import board_target
+
+    board = built("NUCLEO_F401RE")
+    files = os.urandom(FS[1] - FS[0])  # what /flash holds on the device before the update
+    sim = DfuseDeviceSim(layout=F401_LAYOUT)
+    sim.flash[FS[0] - BASE : FS[1] - BASE] = files
+    flasher = make(sim, target=board_target("NUCLEO_F401RE"))
+    path = image_path(board, kind)
+    image = flasher.check(load_image(path, address=BASE))
+    assert all(s.end <= FS[0] or s.address >= FS[1] for s in image.segments)
+    if kind == "bin":
+        assert any("/flash" in note and "kept" in note for note in image.notes)
+    flasher.flash(image)
+    elf = load_image(image_path(board, "elf"))
+    loaded = [(s.address, s.end) for s in elf.segments if s.address < 0x10000000]
+    assert sim.erased == sectors_touching(loaded) and not set(sim.erased) & {BASE + 0x4000, BASE + 0x8000, BASE + 0xC000}
+    assert sim.read(FS[0], FS[1] - FS[0]) == files, "the user's files are untouched"
+    for seg in elf.segments:
+        if seg.address < 0x10000000:
+            assert sim.read(seg.address, len(seg.data)) == seg.data
+    assert untouched_rom(sim)
+
+
+def test_image_with_data_in_the_filesystem_sectors_writes_it(tmp_path: Path) -> None:
+    from kiln.sim.targets import board_target
+
+    sim = DfuseDeviceSim(layout=F401_LAYOUT)
+    flasher = make(sim, target=board_target("NUCLEO_F401RE"))
+    fs_image = os.urandom(0x4000)
+    image = flasher.check(load_image(dfu_file(tmp_path, [(FS[0], fs_image)])))
+    assert any("replaced" in note for note in image.notes)
+    flasher.flash(image)
+    assert sim.erased == [FS[0]] and sim.read(FS[0], 0x4000) == fs_image

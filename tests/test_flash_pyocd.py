@@ -129,3 +129,29 @@ def test_targets_without_builtin_support_explain_the_pack() -> None:
     with pytest.raises(ImageRejected, match=r"no built-in target 'stm32f405rg' .*Keil.STM32F4xx_DFP.*"
                                             r"pyocd pack install stm32f405rg"):
         flasher.check(Image([Segment(BASE, b"x")]))
+
+
+@pytest.mark.parametrize("kind", ["hex", "bin", "elf"])
+def test_split_firmware_keeps_the_filesystem_sectors(built, chip: Stm32f4Sim, kind: str) -> None:
+    """NUCLEO_F401RE: vector table in sector 0, /flash in sectors 1..3, code from sector 4; flashing any of its
+    images erases and programs sectors 0 and 4.. only (pyOCD's F4 algorithm sees the same first 512 KiB)."""
+    from kiln.build import image_path
+    from kiln.sim.targets import board_target
+
+    board = built("NUCLEO_F401RE")
+    fs = (0x4000, 0x10000)
+    files = os.urandom(fs[1] - fs[0])
+    chip.flash[fs[0] : fs[1]] = files
+    flasher = backend(target=board_target("NUCLEO_F401RE"))
+    image = flasher.check(load_image(image_path(board, kind), address=BASE))
+    report = flasher.flash(image)
+    assert report.verified
+    erased = {int(e.split()[-1]) for e in chip.log if e.startswith("erase sector")}
+    elf = load_image(image_path(board, "elf"))
+    end = max(s.end for s in elf.segments if s.address < 0x10000000)
+    last = 4 if end <= 0x08020000 else 5 + (end - 1 - 0x08020000) // 0x20000  # 64 KiB sector 4, then 128 KiB
+    assert erased == {0, *range(4, last + 1)}, "sectors 1..3 (/flash) neither erased nor written"
+    assert bytes(chip.flash[fs[0] : fs[1]]) == files
+    for seg in elf.segments:
+        if seg.address < 0x10000000:
+            assert bytes(chip.flash[seg.address - BASE : seg.end - BASE]) == seg.data

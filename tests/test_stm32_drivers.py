@@ -63,7 +63,7 @@ RTC = CStruct(("source", "u8"), ("kept", "bool"), ("prediv_s", "u32"), ("timeout
 DATETIME = CStruct(("year", "u16"), ("month", "u8"), ("day", "u8"), ("weekday", "u8"), ("hour", "u8"),
                    ("minute", "u8"), ("second", "u8"), ("subsecond", "u32"))
 FLASH = CStruct(("base", "u32"), ("size", "u32"), ("protect_start", "u32"), ("protect_end", "u32"), ("psize", "u8"),
-                ("erase_timeout", "u32"), ("program_timeout", "u32"))
+                ("erase_timeout", "u32"), ("program_timeout", "u32"), ("open_start", "u32"), ("open_end", "u32"))
 
 # Board clocks after clock.c (HSE up): APB1/APB2 in Hz.
 APB = {F4: (42_000_000, 84_000_000), F7: (54_000_000, 108_000_000), "NUCLEO_F401RE": (42_000_000, 84_000_000),
@@ -1040,7 +1040,7 @@ def flash_fs(chip: Callable[..., Stm32], driver_elfs: Callable[[str], tuple[Boar
     """kfs on the internal-flash block device of a machine: returns (stm, helpers)."""
     from tests.support.stm32_unicorn import struct_layouts
 
-    def make(board_id: str = F4) -> tuple[Stm32, dict[str, Any]]:
+    def make(board_id: str = F4, cache_size: int = 1024) -> tuple[Stm32, dict[str, Any]]:
         stm = chip(board_id)
         layout = struct_layouts(driver_elfs(board_id)[1], ["kfs_t", "kfs_config_t", "kfs_file_t", "kfs_entry_t",
                                                            "stm32_flash_bd_t", "stm32_flash_t", "kfs_info_t"])
@@ -1053,13 +1053,14 @@ def flash_fs(chip: Callable[..., Stm32], driver_elfs: Callable[[str], tuple[Boar
         region = (machine.u32(first), machine.u32(count))
         config = machine.alloc(layout["kfs_config_t"].size)
         entries = machine.alloc(32 * layout["kfs_entry_t"].size)
-        cache = machine.alloc(1024)
+        cache = machine.alloc(cache_size)
         fs = machine.alloc(layout["kfs_t"].size)
         values = {"bd": fbd, "entries": entries, "max_entries": 32, "bitmap": machine.alloc(4), "cache": cache,
-                  "cache_size": 1024, "block_cycles": 100, "inline_max": 0, "name_max": 0}
+                  "cache_size": cache_size, "block_cycles": 100, "inline_max": 0, "name_max": 0}
         for name, value in values.items():
             machine.set_u32(config + layout["kfs_config_t"][name], value)
-        return stm, {"layout": layout, "flash": flash, "fbd": fbd, "region": region, "config": config, "fs": fs}
+        return stm, {"layout": layout, "flash": flash, "fbd": fbd, "region": region, "config": config, "fs": fs,
+                     "cache_size": cache_size}
 
     return make
 
@@ -1068,8 +1069,8 @@ def c_string(stm: Stm32, text: str) -> int:
     return stm.machine.alloc(len(text) + 1, text.encode() + b"\0")
 
 
-# The 512 KiB parts reserve no /flash sectors while the frozen modules push their firmware past 256 KiB
-# (ports/stm32/mcu/stm32f401re.toml).
+# 1 and 2 MiB parts: /flash in the top 128/256 KiB sectors. The 512 KiB parts (classic layout, /flash in the
+# 16 KiB sectors 1..3 between the vector table and the code) have their own tests below.
 @pytest.mark.parametrize("board_id,region", [(F4, (8, 4)), (F7, (8, 4))])
 def test_kfs_on_internal_flash(flash_fs: Callable[..., Any], board_id: str, region: tuple[int, int]) -> None:
     stm, fs = flash_fs(board_id)
@@ -1113,6 +1114,254 @@ def test_flash_bd_refuses_firmware_sectors_and_mixed_sizes(flash_fs: Callable[..
     assert stm.call("stm32_flash_bd_init", fs["fbd"], fs["flash"], 0, 2) == -EPERM
     assert stm.call("stm32_flash_bd_init", fs["fbd"], fs["flash"], 3, 3) == -EINVAL, "16, 64 and 128 KiB sectors"
     assert stm.call("stm32_flash_bd_init", fs["fbd"], fs["flash"], 10, 3) == -EINVAL, "past the last sector"
+
+
+# ---- the 512 KiB parts: /flash in sectors 1..3, inside the firmware's span -------------------------------
+
+SPLIT = ["NUCLEO_F401RE", "NUCLEO_F411RE", "NUCLEO_F446RE", "WEACT_F411_BLACKPILL"]
+FS_START, FS_END = 0x08004000, 0x08010000  # sectors 1..3 (RM0368/RM0383/RM0390 3.3: 16 KiB each)
+SMALL_CACHE = 4096  # ports/stm32/mod_os.c FS_SMALL_CACHE: the largest inline file on these parts
+
+
+def firmware_intact(stm: Stm32, elf: Path) -> bool:
+    """Every byte the ELF loads into flash still reads back as linked (nothing programmed or erased there)."""
+    from kiln.flash.image import load_image
+
+    return all(stm.machine.read(seg.address, len(seg.data)) == seg.data for seg in load_image(elf).segments
+               if 0x08000000 <= seg.address < 0x10000000)
+
+
+@pytest.mark.parametrize("board_id", ["NUCLEO_F401RE", "NUCLEO_F446RE"])
+def test_flash_protects_sectors_0_and_4_up_but_not_the_filesystem_between(chip: Callable[..., Stm32],
+                                                                           driver_elfs: Callable[[str], Any],
+                                                                           board_id: str) -> None:
+    stm = chip(board_id)
+    flash = flash_for(stm)
+    fields = {name: FLASH.get(stm.machine, flash, name) for name in ("protect_start", "protect_end", "open_start",
+                                                                    "open_end")}
+    assert fields["protect_start"] == 0x08000000 and fields["protect_end"] > 0x08010000
+    assert (fields["open_start"], fields["open_end"]) == (FS_START, FS_END)
+    data = stm.machine.alloc(4, b"\x00" * 4)
+    stm.machine.bus.clear_log()
+    last_firmware_sector = (fields["protect_end"] - 1 - 0x08000000) // 0x20000 + 4  # 128 KiB sectors from 5 on
+    for sector in [0, *range(4, last_firmware_sector + 1)]:
+        assert stm.call("stm32_flash_erase", flash, sector) == -EPERM, f"sector {sector} holds the firmware"
+    for address in (FS_START - 2, FS_END - 2, 0x08000100, FS_END):  # straddling either edge, or inside the code
+        assert stm.call("stm32_flash_write", flash, address, data, 4) == -EPERM, hex(address)
+    assert not any(a.kind == "w" for a in stm.machine.bus.log), "nothing written to the flash interface"
+    for sector in (1, 2, 3):
+        assert stm.call("stm32_flash_erase", flash, sector) == 0
+    assert stm.call("stm32_flash_write", flash, FS_START, data, 4) == 0
+    assert stm.call("stm32_flash_write", flash, FS_END - 4, data, 4) == 0
+    assert [op[1] for op in stm["flash"].operations if op[0] == "erase"] == [1, 2, 3]
+    assert stm.violations() == []
+    assert firmware_intact(stm, driver_elfs(board_id)[1])
+    # the block device takes exactly those sectors, and no run that reaches into the firmware
+    fbd = stm.machine.alloc(64)
+    assert stm.call("stm32_flash_bd_init", fbd, flash, 1, 3) == 0
+    assert stm.call("stm32_flash_bd_init", fbd, flash, 0, 3) == -EPERM
+    assert stm.call("stm32_flash_bd_init", fbd, flash, 1, 4) == -EINVAL, "sector 4 is 64 KiB"
+
+
+def py_source(size: int, seed: int) -> bytes:
+    """A plausible .py file of exactly `size` bytes."""
+    line = f"def handler_{seed}(value):  # sensor reading {seed}\n    return value * {seed} + 1\n\n".encode()
+    return (line * (size // len(line) + 1))[:size]
+
+
+KFS_IO_MAX = 12 * 1024
+
+
+def kfs_io(stm: Stm32, fs: dict[str, Any], path: str) -> tuple[int, int, int, int]:
+    """(file, cache, buffer, path) in the machine's scratch RAM, allocated once per filesystem and reused."""
+    machine = stm.machine
+    if "io" not in fs:
+        fs["io"] = (machine.alloc(fs["layout"]["kfs_file_t"].size), machine.alloc(fs["cache_size"]),
+                    machine.alloc(KFS_IO_MAX + 8), machine.alloc(256))
+    file, cache, buffer, name = fs["io"]
+    machine.write(name, path.encode() + b"\0")
+    return file, cache, buffer, name
+
+
+def kfs_write(stm: Stm32, fs: dict[str, Any], path: str, data: bytes) -> int:
+    file, cache, buffer, name = kfs_io(stm, fs, path)
+    r = stm.call("kfs_file_open", fs["fs"], file, name, 0x2 | 0x100 | 0x400, cache)
+    if r < 0:
+        return r
+    stm.machine.write(buffer, data)
+    written = stm.call("kfs_file_write", fs["fs"], file, buffer, len(data), limit=50_000_000)
+    closed = stm.call("kfs_file_close", fs["fs"], file, limit=50_000_000)
+    return written if written < 0 else closed if closed < 0 else written
+
+
+def kfs_read(stm: Stm32, fs: dict[str, Any], path: str, size: int) -> bytes | int:
+    file, cache, buffer, name = kfs_io(stm, fs, path)
+    r = stm.call("kfs_file_open", fs["fs"], file, name, 0x1, cache)
+    if r < 0:
+        return r
+    n = stm.call("kfs_file_read", fs["fs"], file, buffer, size + 8, limit=50_000_000)
+    stm.call("kfs_file_close", fs["fs"], file)
+    return n if n < 0 else stm.machine.read(buffer, n)
+
+
+@pytest.mark.parametrize("board_id", ["NUCLEO_F401RE", "NUCLEO_F411RE"])
+def test_kfs_on_the_16k_sectors_stores_py_files_until_full_and_survives_a_remount(
+        flash_fs: Callable[..., Any], driver_elfs: Callable[[str], Any], board_id: str) -> None:
+    from kiln.fsimage import read_image
+
+    stm, fs = flash_fs(board_id, cache_size=SMALL_CACHE)
+    assert fs["region"] == (1, 3), "sectors 1..3 from __kiln_fs_start/__kiln_fs_end"
+    assert stm.call("stm32_flash_bd_init", fs["fbd"], fs["flash"], *fs["region"]) == 0
+    assert stm.call("kfs_format", fs["fs"], fs["config"], limit=50_000_000) == 0
+    # typical .py files of 0.5..3 KB, written until the filesystem says it is full
+    stored: dict[str, bytes] = {}
+    sizes = [512, 1024, 1536, 2048, 2560, 3072]
+    for index in range(40):
+        data = py_source(sizes[index % len(sizes)], index)
+        path = f"/mod{index:02d}.py"
+        r = kfs_write(stm, fs, path, data)
+        if r == -28:  # ENOSPC
+            assert stm.call("kfs_remove", fs["fs"], kfs_io(stm, fs, path)[3], limit=50_000_000) in (0, -2)
+            break
+        assert r == len(data), f"{path}: {r}"
+        stored[path] = data
+    else:
+        raise AssertionError("48 KiB never filled up")
+    total = sum(len(d) for d in stored.values())
+    print(f"\n{board_id}: /flash (3 x 16 KiB, {SMALL_CACHE} B inline) holds {len(stored)} .py files of 0.5..3 KB, "
+          f"{total} bytes")
+    # the metadata block (16 KiB) holds the inline files: most of it is usable
+    assert total >= 12 * 1024 and len(stored) >= 6
+    assert stm.call("kfs_unmount", fs["fs"]) == 0
+    assert stm.call("kfs_mount", fs["fs"], fs["config"], limit=50_000_000) == 0
+    for path, data in stored.items():
+        assert kfs_read(stm, fs, path, len(data)) == data, path
+    # the host reader (kiln/fsimage.py) sees the same files in the raw sectors
+    raw = bytes(stm["fs_array"].data)
+    assert {k: v for k, v in read_image(raw, 0x4000, 3).items() if v is not None} == stored
+    interface = stm["flash"]
+    assert {op[1] for op in interface.operations if op[0] == "erase"} <= {1, 2, 3}
+    assert all(FS_START <= op[1] < FS_END for op in interface.operations if op[0] == "program")
+    assert stm.violations() == [], "every program on erased flash, unlocked, with the right PSIZE"
+    assert firmware_intact(stm, driver_elfs(board_id)[1]), "sectors 0 and 4..7 unchanged"
+
+
+def test_fsimage_for_the_16k_sectors_mounts_in_the_firmware(flash_fs: Callable[..., Any], tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    source = tmp_path / "tree"
+    (source / "lib").mkdir(parents=True)
+    files = {"/main.py": py_source(2900, 1), "/boot.py": py_source(300, 2), "/lib/util.py": py_source(1700, 3),
+             "/data.bin": bytes(range(256)) * 40}  # 10 KiB: too big to be inline, goes to the one data block
+    for path, data in files.items():
+        (source / path.lstrip("/")).write_bytes(data)
+    image = tmp_path / "flash.img"
+    subprocess.run([sys.executable, "-m", "kiln.fsimage", "build", str(source), str(image), "--block-size", "16384",
+                    "--block-count", "3", "--prog-size", "1", "--inline-max", str(SMALL_CACHE)], check=True)
+    assert image.stat().st_size == 3 * 16384
+    stm, fs = flash_fs("NUCLEO_F401RE", cache_size=SMALL_CACHE)
+    stm["fs_array"].data[:] = image.read_bytes()
+    assert stm.call("stm32_flash_bd_init", fs["fbd"], fs["flash"], *fs["region"]) == 0
+    assert stm.call("kfs_mount", fs["fs"], fs["config"], limit=50_000_000) == 0
+    for path, data in files.items():
+        assert kfs_read(stm, fs, path, len(data)) == data, path
+    assert kfs_write(stm, fs, "/lib/new.py", py_source(800, 4)) == 800, "and it takes new files"
+    assert stm.violations() == []
+
+
+@pytest.mark.parametrize("board_id,carve", [
+    ("NUCLEO_F401RE", 3 * SMALL_CACHE),   # 96 KiB of RAM: metadata cache + 2 open files of 4 KiB
+    ("NUCLEO_F411RE", 4 * SMALL_CACHE),   # 128 KiB: + 3 open files
+    (F7, 4 * 1024),                       # /flash in 256 KiB sectors: 1 KiB caches, as before
+])
+def test_os_layer_carves_the_flash_caches_for_the_sector_size(chip: Callable[..., Stm32], board_id: str,
+                                                               carve: int) -> None:
+    stm = chip(board_id)
+    heap_len = 64 * 1024
+    heap = stm.machine.ram_base + 0x4000
+    assert stm.call("stm32_ramdisk_carve", heap, heap_len) == carve
+    assert stm.call("stm32_ramdisk_carve", heap, carve * 4 - 1) == 0, "a small heap keeps all of it: no /flash"
+
+
+def test_split_boards_link_nothing_into_the_filesystem_sectors(built: Callable[[str], Board]) -> None:
+    import json
+
+    from elftools.elf.constants import SH_FLAGS
+    from elftools.elf.elffile import ELFFile
+
+    from kiln.build import build_dir, image_path
+
+    for board_id in SPLIT:
+        board = built(board_id)
+        assert board.filesystem_range == (FS_START, FS_END)
+        elf = image_path(board, "elf")
+        with elf.open("rb") as f:
+            image = ELFFile(f)
+            sections = {s.name: (s["sh_addr"], s["sh_size"]) for s in image.iter_sections()
+                        if s["sh_flags"] & SH_FLAGS.SHF_ALLOC and s["sh_size"]}
+            loads = [(g["p_paddr"], g["p_filesz"]) for g in image.iter_segments() if g["p_type"] == "PT_LOAD"]
+        for name, (address, size) in sections.items():
+            assert address + size <= FS_START or address >= FS_END, f"{board_id}: {name} in /flash"
+        for address, size in loads:
+            assert address + size <= FS_START or address >= FS_END, f"{board_id}: load at 0x{address:08x}"
+        assert sections[".isr_vector"][0] == 0x08000000 and sections[".text"][0] == FS_END
+        assert elf_symbols(elf, {"__kiln_fs_start", "__kiln_fs_end"}) == {"__kiln_fs_start": FS_START,
+                                                                           "__kiln_fs_end": FS_END}
+        # the size report counts the two parts separately: FLASH is what the code may grow into
+        size = json.loads((build_dir(board) / "size.json").read_text())
+        regions = {r["name"]: r for r in size["regions"]}
+        assert regions["FLASH_HEAD"]["length"] == FS_START - 0x08000000
+        assert regions["FLASH"]["length"] == 0x08080000 - FS_END
+        end = max(a + n for a, n in loads if a >= FS_END)
+        assert regions["FLASH"]["used"] == end - FS_END
+
+
+def test_split_images_skip_the_filesystem_sectors(built: Callable[[str], Board]) -> None:
+    import subprocess
+
+    from intelhex import IntelHex
+
+    from kiln.build import image_path
+    from kiln.flash.image import load_image
+    from kiln.images.dfuse import read_dfuse
+
+    for board_id in ("NUCLEO_F401RE", "WEACT_F411_BLACKPILL"):
+        board = built(board_id)
+        elf = load_image(image_path(board, "elf"))
+        flat = elf.flat()  # as linked, from 0x08000000 (the image has no RAM-only segments with contents)
+        head_end = max(s.end for s in elf.segments if s.address < FS_START)
+        assert elf.start == 0x08000000 and head_end <= FS_START
+        head = flat[: head_end - 0x08000000]  # the vector table and .text_head in sector 0
+        code = flat[FS_END - 0x08000000 :]  # everything from sector 4 on
+        expected = [(0x08000000, head), (FS_END, code)]
+        hex_file = IntelHex(str(image_path(board, "hex")))
+        assert [(a, hex_file.tobinstr(a, b - 1)) for a, b in hex_file.segments()] == expected
+        dfu = read_dfuse(image_path(board, "dfu").read_bytes())
+        assert [(e.address, e.data) for e in dfu.targets[0][1]] == expected
+        check = subprocess.run(["dfu-suffix", "--check", str(image_path(board, "dfu"))], capture_output=True,
+                               text=True)
+        assert check.returncode == 0 and "Vendor ID:\t0x0483" in check.stdout, check.stdout + check.stderr
+        # the .bin is one file from 0x08000000: the gap is erased-flash fill (writing it erases /flash)
+        binary = image_path(board, "bin").read_bytes()
+        assert binary[: len(head)] == head
+        assert binary[len(head) : FS_END - 0x08000000] == b"\xff" * (FS_END - 0x08000000 - len(head))
+        assert binary[FS_END - 0x08000000 :] == code
+
+
+def test_split_firmware_too_big_fails_to_link(built: Callable[[str], Board], tmp_path: Path) -> None:
+    from kiln.render import context, render
+
+    board = built("NUCLEO_F401RE")
+    ctx = context(board)
+    # the same part with 256 KiB of flash: 192 KiB after /flash, less than this firmware needs
+    ctx["regions"] = [{**r, "length": 0x40000} if r["name"] == "FLASH" else r for r in ctx["regions"]]
+    template = Path(__file__).resolve().parents[1] / "templates" / "stm32" / "linker.ld.j2"
+    script = tmp_path / "small.ld"
+    script.write_text(render(template, ctx))
+    assert "FLASH_HEAD (rx) : ORIGIN = 0x08000000, LENGTH = 0x00004000" in script.read_text()
+    with pytest.raises(RuntimeError, match="region `FLASH' overflowed"):
+        link_driver_elf(board, tmp_path / "small.elf", script)
 
 
 # ---- /flash's place in flash: from the MCU file, reserved by the linker ----------------------------------

@@ -211,7 +211,7 @@ class DfuseUsb(Flasher):
             self.target.check_ranges(image)
         except ImageError as exc:
             raise ImageRejected(str(exc)) from None
-        return image
+        return self.target.keep_filesystem(image)
 
     # -- device -------------------------------------------------------------------------------------
 

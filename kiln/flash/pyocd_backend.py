@@ -73,7 +73,7 @@ class PyocdBackend(Flasher):
             self.target.check_ranges(image)
         except ImageError as exc:
             raise ImageRejected(str(exc)) from None
-        return image
+        return self.target.keep_filesystem(image)
 
     # -- session -----------------------------------------------------------------------------------------
 

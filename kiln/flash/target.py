@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from kiln.flash.image import Image, ImageError
+from kiln.flash.image import Image, ImageError, Segment
 from kiln.schema import parse_size
 
 if TYPE_CHECKING:
@@ -59,6 +59,7 @@ class Target:
     flash_offsets: dict[str, int] = field(default_factory=dict)
     app_address: int = 0                        # where a plain .bin goes by default
     uf2_board_ids: tuple[str, ...] = ()
+    filesystem: Range | None = None             # /flash sectors on the internal flash: kept when flashing
 
     @classmethod
     def from_board(cls, board: Board) -> Target:
@@ -84,6 +85,7 @@ class Target:
             app_address = base + app_offset
             # Anything before the application offset holds a resident bootloader: never written.
             protected = (Range(base, app_offset, "bootloader"),) if app_offset else ()
+        fs = board.filesystem_range if not esptool_chip else None
 
         def usb(key: str) -> tuple[int, int] | None:
             if key in mcu:
@@ -97,7 +99,37 @@ class Target:
             esptool_chip=esptool_chip, pyocd_target=board.pyocd_target, pyocd_pack=mcu.get("pyocd_pack"),
             flash_offsets=offsets, app_address=app_address,
             uf2_board_ids=tuple(facts.get("uf2_board_ids", ())),
+            filesystem=Range(fs[0], fs[1] - fs[0], "/flash") if fs else None,
         )
+
+    def keep_filesystem(self, image: Image) -> Image:
+        """The image without the bytes it would write over /flash when they are only erased-flash fill (0xFF):
+        a flat .bin of a firmware split around /flash (512 KiB STM32s) then leaves the user's files alone, as the
+        .hex and .dfu do. Real data there (a filesystem image) is written, with a note."""
+        fs = self.filesystem
+        if fs is None or not any(fs.overlaps(s.address, s.end) for s in image.segments):
+            return image
+        segments: list[Segment] = []
+        overwrites = False
+        for seg in image.segments:
+            if not fs.overlaps(seg.address, seg.end):
+                segments.append(seg)
+                continue
+            lo, hi = max(seg.address, fs.start) - seg.address, min(seg.end, fs.end) - seg.address
+            if seg.data[lo:hi].strip(b"\xff"):
+                overwrites = True
+                segments.append(seg)
+                continue
+            segments += [Segment(seg.address, seg.data[:lo], seg.name),
+                         Segment(seg.address + hi, seg.data[hi:], seg.name)]
+        kept = Image(segments, image.path, image.kind, image.raw, image.uf2_family, list(image.notes))
+        if overwrites:
+            kept.notes.append(f"the image writes data into /flash (0x{fs.start:08x}..0x{fs.end:08x}): the files "
+                              "there are replaced")
+        else:
+            kept.notes.append(f"skipping the erased fill over /flash (0x{fs.start:08x}..0x{fs.end:08x}): the files "
+                              "there are kept")
+        return kept
 
     def check_ranges(self, image: Image) -> None:
         """Refuses an image that writes outside flash or into the protected bootloader region."""

@@ -12,9 +12,19 @@
 
 #define FS_BLOCK_SIZE 512u
 #define FS_CACHE 128u        /* RAM disk: metadata and per-file cache */
-#define FS_FLASH_CACHE 1024u /* flash: also the largest inline file (512 KiB parts keep every file inline) */
+#define FS_FLASH_CACHE 1024u /* flash in 128/256 KiB sectors: also the largest inline file */
 #define FS_MAX_ENTRIES 24u
 #define FS_MAX_FILES 3u
+/* /flash in three 16 KiB sectors (512 KiB parts): the metadata pair and a single data block, so files live
+   inline in the metadata block, up to the cache size: 4 KiB keeps typical .py files (0.5..3 KB) inline and
+   about 15.5 KB of them fit (docs/stm32_drivers.md). Fewer open files on 96 KiB of RAM (F401): 12 KiB carved. */
+#define FS_SMALL_SECTOR 0x4000u
+#define FS_SMALL_CACHE 4096u
+#if KILN_REGION_RAM_LENGTH <= 0x18000u
+#define FS_SMALL_MAX_FILES 2u
+#else
+#define FS_SMALL_MAX_FILES 3u
+#endif
 
 /* The internal-flash filesystem, when this board has one and we are not under emulation (QEMU's flash cannot
    be written). Decided once, before the heap is laid out, so the RAM disk is only carved when needed. */
@@ -22,6 +32,8 @@ static stm32_flash_t fs_flash;
 static stm32_flash_bd_t fs_fbd;
 static uint32_t fs_first_sector;
 static uint32_t fs_sector_count;
+static uint32_t fs_cache_size; /* of each cache on flash; set with the region */
+static uint32_t fs_max_files;
 
 /* Which block device a build can use: KILN_STM32_FS_ON_FLASH (the MCU file reserves flash for /flash) and
    KILN_EMULATOR (the board also runs in QEMU). A build without the emulator and with the flash region carries
@@ -40,6 +52,13 @@ static bool fs_on_flash(void) {
     if (fs_flash.size == 0u) {
         stm32_flash_init(&fs_flash, 3300u); /* boards here run at 3.3 V: x32 programming */
         stm32_flash_bd_default_region(&fs_flash, &fs_first_sector, &fs_sector_count);
+        uint32_t start = 0u;
+        uint32_t size = 0u;
+        const bool small = fs_sector_count != 0u &&
+                           stm32_flash_sector_info(&fs_flash, fs_first_sector, &start, &size) == 0 &&
+                           size <= FS_SMALL_SECTOR;
+        fs_cache_size = small ? FS_SMALL_CACHE : FS_FLASH_CACHE;
+        fs_max_files = small ? FS_SMALL_MAX_FILES : FS_MAX_FILES;
     }
     return fs_sector_count >= 2u; /* kfs needs at least its metadata pair */
 #else
@@ -56,10 +75,9 @@ static uint8_t *fs_mem;
 static uint32_t fs_block_count;
 #endif
 
-/* kfs's metadata cache and one cache per open file: 1 KiB each on flash, carved from the top of the heap
-   (where the RAM disk would otherwise sit, so builds that run in QEMU keep their heap); 128 bytes each,
-   static, for the RAM disk. */
-#define FS_FLASH_CARVE ((1u + FS_MAX_FILES) * FS_FLASH_CACHE)
+/* kfs's metadata cache and one cache per open file: 1 KiB each on flash (4 KiB in 16 KiB sectors), carved
+   from the top of the heap (where the RAM disk would otherwise sit, so builds that run in QEMU keep their heap);
+   128 bytes each, static, for the RAM disk. */
 static uint8_t *fs_cache; /* the metadata cache, then FS_MAX_FILES file caches of the same size */
 #if FS_RAM_DISK
 static uint8_t ram_caches[1u + FS_MAX_FILES][FS_CACHE];
@@ -67,10 +85,10 @@ static uint8_t ram_caches[1u + FS_MAX_FILES][FS_CACHE];
 
 size_t stm32_ramdisk_carve(uint8_t *heap, size_t len) {
     if (fs_on_flash()) {
-        if (len < FS_FLASH_CARVE * 4u) return 0; /* no room: no filesystem */
-        uint8_t *top = heap + len - FS_FLASH_CARVE;
-        fs_cache = top;
-        return FS_FLASH_CARVE;
+        const size_t carve = (1u + fs_max_files) * fs_cache_size;
+        if (len < carve * 4u) return 0; /* no room: no filesystem */
+        fs_cache = heap + len - carve;
+        return carve;
     }
 #if FS_RAM_DISK
     fs_cache = ram_caches[0];
@@ -104,15 +122,16 @@ kn_os_volume_t *kn_os_volume(void) {
 /* Tried at every kn_port_init until it works (the files of a mounted volume survive soft resets). */
 static void fs_mount(void) {
     if (fs_cache == NULL) return; /* no room was carved */
-    kn_os_ram_t ram = {fs_entries, FS_MAX_ENTRIES, fs_bitmap, fs_cache, FS_FLASH_CACHE, FS_MAX_FILES};
+    kn_os_ram_t ram = {fs_entries, FS_MAX_ENTRIES, fs_bitmap, fs_cache, FS_CACHE, FS_MAX_FILES};
     if (fs_on_flash()) {
+        ram.cache_size = fs_cache_size;
+        ram.max_files = fs_max_files;
         if (stm32_flash_bd_init(&fs_fbd, &fs_flash, fs_first_sector, fs_sector_count) != 0) return;
         (void)kn_os_mount(&vol, &fs_fbd.bd, &ram, "flash");
     } else {
 #if FS_RAM_DISK
         if (fs_mem == NULL) return;
         kfs_rambd_init(&fs_ram, fs_mem, FS_BLOCK_SIZE, fs_block_count, 4, true);
-        ram.cache_size = FS_CACHE;
         (void)kn_os_mount(&vol, &fs_ram.bd, &ram, "ram");
 #endif
     }

@@ -881,6 +881,7 @@ class FlashInterface(Regs):
         self.flash_base = flash_base
         self.sectors = sectors  # (offset, size) per sector
         self.array: FlashArray | None = None
+        self.arrays: list[FlashArray] = []  # every modelled (writable) part of flash; `array` is the top one
         self.busy = busy
         self.busy_left = 0
         self.keys: list[int] = []
@@ -943,12 +944,13 @@ class FlashInterface(Regs):
         psize = (cr >> 8) & 3
         self.operations.append(("erase", sector, psize))
         start, size = self.sectors[sector]
-        assert self.array is not None
-        array_start = self.flash_base + start - self.array.base
-        if array_start < 0:
+        arrays = self.arrays or ([self.array] if self.array is not None else [])
+        array = next((a for a in arrays if a.base <= self.flash_base + start < a.base + len(a.data)), None)
+        if array is None:
             self.violations.append(f"erase of sector {sector}, which holds the firmware")
             return
-        self.array.data[array_start:array_start + size] = b"\xff" * size
+        array_start = self.flash_base + start - array.base
+        array.data[array_start:array_start + size] = b"\xff" * size
         self.busy_left = self.busy
 
     def program(self, address: int, size: int, value: int, array: FlashArray) -> None:

@@ -27,7 +27,7 @@ PERIPH_BASE, PERIPH_SIZE = 0x40000000, 0x80000  # APB1, APB2, AHB1 (RCC, flash i
 SCS_BASE, SCS_SIZE = 0xE000E000, 0x1000
 TRAP = 0x30000000  # functions called from Python return here
 STUB_BASE, STUB_SLOTS = 0x30001000, 64  # recording stand-ins for C callbacks
-SCRATCH_SIZE = 0x4000  # below the stack, for arguments the tests pass by pointer
+SCRATCH_SIZE = 0x8000  # below the stack, for arguments the tests pass by pointer
 
 
 class Model(Protocol):
@@ -165,7 +165,15 @@ class Machine:
             if self.flash_base <= address < self.flash_base + self.flash_size:
                 self.image_end = max(self.image_end, address + len(data))
         self.code_end = (self.image_end + 0xFFFF) & ~0xFFFF  # flash up to here is plain memory
-        self.map_memory(self.flash_base, self.code_end - self.flash_base)
+        # /flash sectors inside the image (512 KiB parts: sectors 1..3 between the vector table and the code)
+        # are left to a flash model (stm32_machine), like the flash above the image.
+        fs_start, fs_end = self.symbols.get("__kiln_fs_start", 0), self.symbols.get("__kiln_fs_end", 0)
+        self.flash_hole = (fs_start, fs_end) if self.flash_base < fs_start < fs_end < self.image_end else None
+        if self.flash_hole:
+            self.map_memory(self.flash_base, fs_start - self.flash_base)
+            self.map_memory(fs_end, self.code_end - fs_end)
+        else:
+            self.map_memory(self.flash_base, self.code_end - self.flash_base)
         self.map_memory(self.ram_base, self.ram_size)
         for address, data in segments:
             self.uc.mem_write(address, data)
@@ -407,8 +415,15 @@ def stm32_machine(board: Board, elf: Path, *, hse: bool = True, lse: bool = True
     array_base = machine.code_end
     array = m.FlashArray(array_base, bytearray(b"\xff" * (flash.origin + flash.length - array_base)), interface)
     interface.array = array
+    interface.arrays.append(array)
     models["flash_array"] = array
     machine.map_mmio(array_base, flash.origin + flash.length - array_base, array)
+    if machine.flash_hole:
+        hole_start, hole_end = machine.flash_hole
+        hole = m.FlashArray(hole_start, bytearray(b"\xff" * (hole_end - hole_start)), interface)
+        interface.arrays.append(hole)
+        models["fs_array"] = hole
+        machine.map_mmio(hole_start, hole_end - hole_start, hole)
 
     # System memory: the ROM bootloader's vectors, unique ID, flash size, calibration values.
     sysmem = 0x1FF00000 if f7 else 0x1FFF0000

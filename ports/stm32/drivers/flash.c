@@ -40,6 +40,9 @@
 extern const uint8_t __kiln_data_load;
 extern uint8_t __kiln_data_start;
 extern uint8_t __kiln_data_end;
+/* The /flash sectors (weak: absent on boards without them); inside the image on the 512 KiB parts. */
+extern const uint8_t __kiln_fs_start[] __attribute__((weak));
+extern const uint8_t __kiln_fs_end[] __attribute__((weak));
 
 void stm32_flash_init(stm32_flash_t *flash, uint32_t vdd_mv) {
     flash->base = stm32_chip.flash_base;
@@ -49,6 +52,11 @@ void stm32_flash_init(stm32_flash_t *flash, uint32_t vdd_mv) {
     flash->psize = vdd_mv >= 2700u ? STM32_FLASH_X32 : vdd_mv >= 2100u ? STM32_FLASH_X16 : STM32_FLASH_X8;
     flash->erase_timeout_us = ERASE_TIMEOUT_US;
     flash->program_timeout_us = PROGRAM_TIMEOUT_US;
+    const uint32_t fs_start = (uint32_t)(uintptr_t)__kiln_fs_start;
+    const uint32_t fs_end = (uint32_t)(uintptr_t)__kiln_fs_end;
+    const bool inside = fs_start < fs_end && fs_start >= flash->protect_start && fs_end <= flash->protect_end;
+    flash->open_start = inside ? fs_start : 0u;
+    flash->open_end = inside ? fs_end : 0u;
 }
 
 /* Sectors 0..3 are one unit, sector 4 four units, every later one eight (16 KiB units on the F4,
@@ -92,8 +100,16 @@ int stm32_flash_sector_of(const stm32_flash_t *flash, uint32_t addr, uint32_t *i
     return -STM32_EINVAL;
 }
 
-static bool overlaps_protected(const stm32_flash_t *flash, uint32_t start, uint32_t len) {
-    return start < flash->protect_end && start + len > flash->protect_start;
+static bool overlaps(uint32_t start, uint32_t len, uint32_t from, uint32_t to) {
+    return from < to && start < to && start + len > from;
+}
+
+bool stm32_flash_protected(const stm32_flash_t *flash, uint32_t start, uint32_t len) {
+    if (flash->open_start >= flash->open_end) {
+        return overlaps(start, len, flash->protect_start, flash->protect_end);
+    }
+    return overlaps(start, len, flash->protect_start, flash->open_start) ||
+           overlaps(start, len, flash->open_end, flash->protect_end);
 }
 
 static int unlock(void) {
@@ -143,7 +159,7 @@ int stm32_flash_erase(stm32_flash_t *flash, uint32_t index) {
     if (stm32_flash_sector_info(flash, index, &start, &size) != STM32_OK) {
         return -STM32_EINVAL;
     }
-    if (overlaps_protected(flash, start, size)) {
+    if (stm32_flash_protected(flash, start, size)) {
         return -STM32_EPERM;
     }
 #if STM32_F7
@@ -197,7 +213,7 @@ int stm32_flash_write(stm32_flash_t *flash, uint32_t addr, const uint8_t *data, 
     if (addr < flash->base || addr - flash->base > flash->size || len > flash->size - (addr - flash->base)) {
         return -STM32_EINVAL;
     }
-    if (overlaps_protected(flash, addr, (uint32_t)len)) {
+    if (stm32_flash_protected(flash, addr, (uint32_t)len)) {
         return -STM32_EPERM;
     }
     int err = prepare(flash);

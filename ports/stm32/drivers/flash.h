@@ -21,13 +21,18 @@ typedef struct {
     uint8_t psize;          /* stm32_flash_psize_t: program/erase parallelism for the supply voltage */
     uint32_t erase_timeout_us;
     uint32_t program_timeout_us;
+    uint32_t open_start;    /* [start, end): a hole in the protected range that stays writable (/flash in */
+    uint32_t open_end;      /* sectors 1..3 of the 512 KiB parts, between the vector table and the code); 0, 0: none */
 } stm32_flash_t;
 
 /* Geometry from the board's flash region, parallelism from the supply (millivolts), protection over the
-   firmware image (vector table .. end of initialised data in flash). */
+   firmware image (vector table .. end of initialised data in flash) except the /flash sectors inside it. */
 void stm32_flash_init(stm32_flash_t *flash, uint32_t vdd_mv);
 
 uint32_t stm32_flash_sector_count(const stm32_flash_t *flash);
+
+/* Whether [start, start + len) touches the protected firmware (outside the open hole). */
+bool stm32_flash_protected(const stm32_flash_t *flash, uint32_t start, uint32_t len);
 
 /* Start address and size of sector `index`: -STM32_EINVAL past the last one. */
 int stm32_flash_sector_info(const stm32_flash_t *flash, uint32_t index, uint32_t *start, uint32_t *size);

@@ -54,7 +54,7 @@ int stm32_flash_bd_init(stm32_flash_bd_t *fbd, stm32_flash_t *flash, uint32_t fi
             return -STM32_EINVAL;
         }
     }
-    if (start < flash->protect_end && start + count * size > flash->protect_start) {
+    if (stm32_flash_protected(flash, start, count * size)) {
         return -STM32_EPERM;
     }
     fbd->flash = flash;

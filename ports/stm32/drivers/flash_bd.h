@@ -22,8 +22,9 @@ typedef struct {
 int stm32_flash_bd_init(stm32_flash_bd_t *fbd, stm32_flash_t *flash, uint32_t first_sector, uint32_t count);
 
 /* The filesystem's sectors: the region the MCU file's `filesystem` names (linker symbols __kiln_fs_start/_end),
-   e.g. F405/F407 1 MiB: 8..11 = 4 x 128 KiB; F401/F411/F446 512 KiB: 6..7 = 2 x 128 KiB, an inline-only kfs;
-   F767 2 MiB single bank: 8..11 = 4 x 256 KiB. count 0 when the board has none (or it is not sector-aligned). */
+   e.g. F405/F407 1 MiB: 8..11 = 4 x 128 KiB; F401/F411/F446 512 KiB: 1..3 = 3 x 16 KiB (between the vector
+   table and the code); F767 2 MiB single bank: 8..11 = 4 x 256 KiB. count 0 when the board has none (or it is
+   not sector-aligned). */
 void stm32_flash_bd_default_region(const stm32_flash_t *flash, uint32_t *first_sector, uint32_t *count);
 
 #endif
