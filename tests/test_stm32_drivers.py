@@ -1273,15 +1273,22 @@ def test_fsimage_for_the_16k_sectors_mounts_in_the_firmware(flash_fs: Callable[.
 @pytest.mark.parametrize("board_id,carve", [
     ("NUCLEO_F401RE", 3 * SMALL_CACHE),   # 96 KiB of RAM: metadata cache + 2 open files of 4 KiB
     ("NUCLEO_F411RE", 4 * SMALL_CACHE),   # 128 KiB: + 3 open files
-    (F7, 4 * 1024),                       # /flash in 256 KiB sectors: 1 KiB caches, as before
+    (F7, 4 * 8192),                       # /flash in 256 KiB sectors: 8 KiB caches from 512 KiB of RAM
 ])
 def test_os_layer_carves_the_flash_caches_for_the_sector_size(chip: Callable[..., Stm32], board_id: str,
                                                                carve: int) -> None:
     stm = chip(board_id)
-    heap_len = 64 * 1024
     heap = stm.machine.ram_base + 0x4000
-    assert stm.call("stm32_ramdisk_carve", heap, heap_len) == carve
+    assert stm.call("stm32_ramdisk_carve", heap, carve * 4) == carve
     assert stm.call("stm32_ramdisk_carve", heap, carve * 4 - 1) == 0, "a small heap keeps all of it: no /flash"
+
+
+def test_f405_keeps_the_flash_caches_in_ccm(chip: Callable[..., Stm32]) -> None:
+    # /flash in 128 KiB sectors with 8 KiB caches: 32 KiB, all in the core-coupled RAM, none from the heap.
+    stm = chip("NETDUINO_PLUS_2")
+    heap = stm.machine.ram_base + 0x4000
+    assert stm.call("stm32_ramdisk_carve", heap, 64 * 1024) == 0
+    assert stm.call("stm32_ramdisk_carve", heap, 8 * 1024) == 0, "even a small heap keeps /flash"
 
 
 def test_split_boards_link_nothing_into_the_filesystem_sectors(built: Callable[[str], Board]) -> None:

@@ -12,7 +12,15 @@
 
 #define FS_BLOCK_SIZE 512u
 #define FS_CACHE 128u        /* RAM disk: metadata and per-file cache */
-#define FS_FLASH_CACHE 1024u /* flash in 128/256 KiB sectors: also the largest inline file */
+/* /flash in 128/256 KiB sectors (F405, F767): four of them, so only two data blocks; every file larger than the
+   cache (the inline limit) takes a whole sector. 8 KiB keeps nearly every .py file inline in the metadata block
+   (~100 KB of them); the caches go in the F405's core-coupled RAM, which nothing else uses then, or come from the
+   F767's 512 KiB. Boards with neither keep 1 KiB. */
+#if (defined(KILN_REGION_CCM_ORIGIN) && KILN_REGION_CCM_LENGTH >= 0x8000u) || KILN_REGION_RAM_LENGTH >= 0x40000u
+#define FS_FLASH_CACHE 8192u
+#else
+#define FS_FLASH_CACHE 1024u
+#endif
 #define FS_MAX_ENTRIES 24u
 #define FS_MAX_FILES 3u
 /* /flash in three 16 KiB sectors (512 KiB parts): the metadata pair and a single data block, so files live
@@ -75,7 +83,7 @@ static uint8_t *fs_mem;
 static uint32_t fs_block_count;
 #endif
 
-/* kfs's metadata cache and one cache per open file: 1 KiB each on flash (4 KiB in 16 KiB sectors), carved
+/* kfs's metadata cache and one cache per open file on flash (FS_FLASH_CACHE / FS_SMALL_CACHE each), carved
    from the top of the heap (where the RAM disk would otherwise sit, so builds that run in QEMU keep their heap);
    128 bytes each, static, for the RAM disk. */
 static uint8_t *fs_cache; /* the metadata cache, then FS_MAX_FILES file caches of the same size */
@@ -86,6 +94,12 @@ static uint8_t ram_caches[1u + FS_MAX_FILES][FS_CACHE];
 size_t stm32_ramdisk_carve(uint8_t *heap, size_t len) {
     if (fs_on_flash()) {
         const size_t carve = (1u + fs_max_files) * fs_cache_size;
+#if defined(KILN_REGION_CCM_ORIGIN) && KILN_REGION_CCM_LENGTH >= 0x8000u
+        if (carve <= KILN_REGION_CCM_LENGTH) { /* on hardware only: fs_on_flash() is false in QEMU */
+            fs_cache = (uint8_t *)KILN_REGION_CCM_ORIGIN;
+            return 0;
+        }
+#endif
         if (len < carve * 4u) return 0; /* no room: no filesystem */
         fs_cache = heap + len - carve;
         return carve;
