@@ -1063,18 +1063,31 @@ static kn_obj int_bit_length(kn_obj self) {
 }
 static KN_FUN1(int_bit_length_obj, int_bit_length);
 
+/* to_bytes/from_bytes: byteorder must be the str 'little' or 'big'. */
+static bool little_endian(kn_obj order, const char *fn) {
+    if (!KN_IS_STR(order)) {
+        kn_raise_fmt(&kn_type_TypeError, "%s() argument 'byteorder' must be str, not %s", fn, kn_type_cname(order));
+    }
+    if (kn_str_eq_c(order, "little")) return true;
+    if (!kn_str_eq_c(order, "big")) kn_raise_value("byteorder must be either 'little' or 'big'");
+    return false;
+}
+
 static kn_obj int_to_bytes(size_t n, const kn_obj *args, kn_obj kw) {
-    size_t len = n > 1 ? (size_t)kn_get_int(args[1]) : 1;
+    kn_int_t length = n > 1 ? kn_get_int(args[1]) : 1;
     kn_obj order = n > 2 ? args[2] : KN_Q(big);
     bool sign = false;
     if (kw != KN_NULL) {
         kn_obj v = kn_dict_get(kw, KN_Q(byteorder));
         if (v != KN_NULL) order = v;
         v = kn_dict_get(kw, KN_Q(length));
-        if (v != KN_NULL) len = (size_t)kn_get_int(v);
+        if (v != KN_NULL) length = kn_get_int(v);
         v = kn_dict_get(kw, KN_Q(signed));
         if (v != KN_NULL) sign = kn_truthy(v);
     }
+    if (length < 0) kn_raise_value("length argument must be non-negative");
+    size_t len = (size_t)length;
+    bool little = little_endian(order, "to_bytes");
     if (!sign && kn_int_sign(args[0]) < 0) {
         kn_raise_msg(&kn_type_OverflowError, "can't convert negative int to unsigned");
     }
@@ -1085,7 +1098,7 @@ static kn_obj int_to_bytes(size_t n, const kn_obj *args, kn_obj kw) {
     }
     kn_vstr_t v;
     kn_vstr_init(&v, len);
-    kn_int_to_bytes(args[0], (uint8_t *)kn_vstr_extend(&v, len), len, kn_str_eq(order, KN_Q(little)));
+    kn_int_to_bytes(args[0], (uint8_t *)kn_vstr_extend(&v, len), len, little);
     return kn_vstr_to_bytes(&v);
 }
 static KN_FUNK(int_to_bytes_obj, 1, int_to_bytes);
@@ -1106,7 +1119,7 @@ static kn_obj int_from_bytes(size_t n, const kn_obj *args, kn_obj kw) {
         v = kn_dict_get(kw, KN_Q(signed));
         if (v != KN_NULL) sign = kn_truthy(v);
     }
-    return kn_int_from_bytes(data, len, kn_str_eq(order, KN_Q(little)), sign);
+    return kn_int_from_bytes(data, len, little_endian(order, "from_bytes"), sign);
 }
 static KN_FUNK(int_from_bytes_fun, 2, int_from_bytes);
 static KN_CLASSMETHOD(int_from_bytes_obj, int_from_bytes_fun);
