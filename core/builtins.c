@@ -499,9 +499,13 @@ static kn_obj bi_compile(size_t n, const kn_obj *args) {
     const uint8_t *d;
     size_t len;
     if (!kn_get_buffer(args[0], &d, &len)) kn_raise_type("compile() arg 1 must be a string");
+    kn_obj filename = n > 1 ? args[1] : KN_Q(lt_string);
     kn_obj mode = n > 2 ? args[2] : KN_Q(exec);
+    if (!KN_IS_STR(filename)) kn_raise_fmt(&kn_type_TypeError, "compile() filename must be str, not %s", kn_type_cname(filename));
+    if (!KN_IS_STR(mode)) kn_raise_fmt(&kn_type_TypeError, "compile() mode must be str, not %s", kn_type_cname(mode));
     int m = kn_str_eq(mode, KN_Q(eval)) ? KN_MODE_EVAL : kn_str_eq(mode, KN_Q(single)) ? KN_MODE_SINGLE : KN_MODE_FILE;
-    return kn_compile_src((const char *)d, len, n > 1 ? args[1] : KN_Q(lt_string), m);
+    if (m == KN_MODE_FILE && !kn_str_eq(mode, KN_Q(exec))) kn_raise_value("compile() mode must be 'exec', 'eval' or 'single'");
+    return kn_compile_src((const char *)d, len, filename, m);
 }
 static KN_FUNV(bi_compile_obj, 1, 6, bi_compile);
 
