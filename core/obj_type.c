@@ -74,6 +74,96 @@ static void bind(kn_obj v, kn_obj self, kn_obj *dest) {
     }
 }
 
+static bool is_native_sub(kn_obj o);
+static kn_obj native_of(kn_obj o);
+
+/* A built-in type's method taken from the type (`str.upper`): the native code reads its first argument as
+   the type's object, so the call checks it is one first (and hands a subclass instance's native part on). */
+typedef struct {
+    kn_base_t base;
+    const kn_type_t *owner;
+    kn_obj fun;
+    kn_obj name;
+} unbound_t;
+
+static kn_obj unbound_call(kn_obj self, size_t n, size_t nkw, const kn_obj *args) {
+    const unbound_t *u = KN_PTR(self);
+    if (n == 0) {
+        kn_raise_fmt(&kn_type_TypeError, "unbound method '%q.%q' needs an argument", u->owner->name, u->name);
+    }
+    if (!kn_isinstance(args[0], u->owner)) {
+        kn_raise_fmt(&kn_type_TypeError, "descriptor '%q' for '%q' objects doesn't apply to a '%s' object", u->name,
+                     u->owner->name, kn_type_cname(args[0]));
+    }
+    if (u->owner != &kn_type_object && is_native_sub(args[0])) {
+        size_t total = n + 2 * nkw;
+        kn_obj *all = kn_alloc(total * sizeof(kn_obj));
+        memcpy(all, args, total * sizeof(kn_obj));
+        all[0] = native_of(args[0]);
+        return kn_call(u->fun, n, nkw, all);
+    }
+    return kn_call(u->fun, n, nkw, args);
+}
+
+static void unbound_print(kn_print_t *p, kn_obj o, int repr) {
+    (void)repr;
+    const unbound_t *u = KN_PTR(o);
+    kn_printf(p, "<method '%q' of '%q' objects>", u->name, u->owner->name);
+}
+
+static kn_obj unbound_binary(int op, kn_obj a, kn_obj b) {
+    if (op != KN_OP_EQ || kn_typeof(b) != kn_typeof(a)) return KN_NULL;
+    const unbound_t *x = KN_PTR(a), *y = KN_PTR(b);
+    return KN_BOOL(x->owner == y->owner && x->fun == y->fun);
+}
+
+static kn_obj unbound_unary(int op, kn_obj a) {
+    if (op != KN_UOP_HASH) return KN_NULL;
+    return KN_MKSMALL((kn_int_t)(((uintptr_t)((const unbound_t *)KN_PTR(a))->fun >> 3) & 0xFFFFFFu));
+}
+
+static const kn_type_t unbound_type = {
+    .base = {&kn_type_type},
+    .name = KN_Q(method_descriptor),
+    .print = unbound_print,
+    .call = unbound_call,
+    .binary_op = unbound_binary,
+    .unary_op = unbound_unary,
+    .base_type = &kn_type_object,
+};
+
+/* The built-in type (no class statement) whose method table holds `name` for t, or NULL. */
+static const kn_type_t *native_owner(const kn_type_t *t, kn_obj name) {
+    if (t->mro != KN_NULL) {
+        kn_tuple_t *mro = KN_PTR(t->mro);
+        for (size_t i = 0; i < mro->len; i++) {
+            const kn_type_t *c = (const kn_type_t *)mro->items[i];
+            if (c->dict != KN_NULL) {
+                if (kn_dict_get_q(c->dict, name) != KN_NULL) return NULL;
+            } else if (methods_lookup(c, name) != KN_NULL) {
+                return c;
+            }
+        }
+        return NULL;
+    }
+    for (; t != NULL; t = t->base_type) {
+        if (methods_lookup(t, name) != KN_NULL) return t;
+    }
+    return NULL;
+}
+
+/* The self a built-in method of an immutable type gets for a subclass instance: its native value, as the
+   method reads self as that type (S(str).upper() is a str method on the str inside). Mutable types' methods
+   take the instance itself (they unwrap it with kn_native_self and must change it in place). */
+static kn_obj value_self(const kn_type_t *t, kn_obj o, kn_obj name) {
+    const kn_type_t *owner = native_owner(t, name);
+    if (owner == &kn_type_str || owner == &kn_type_bytes || owner == &kn_type_int || owner == &kn_type_float ||
+        owner == &kn_type_complex || owner == &kn_type_tuple || owner == &kn_type_frozenset) {
+        return native_of(o);
+    }
+    return o;
+}
+
 static bool type_attr_lookup(kn_obj cls, kn_obj name, kn_obj *dest) {
     const kn_type_t *t = KN_PTR(cls);
     if (name == KN_Q(__name__) || name == KN_Q(__qualname__)) {
@@ -122,6 +212,13 @@ static bool type_attr_lookup(kn_obj cls, kn_obj name, kn_obj *dest) {
         dest[1] = cls;
     } else if (vt == &kn_type_staticmethod) {
         dest[0] = ((kn_wrap_t *)v)->func;
+    } else if (vt == &kn_type_natfun && native_owner(t, name) != NULL) {
+        unbound_t *u = KN_NEW(unbound_t);
+        u->base.type = &unbound_type;
+        u->owner = native_owner(t, name);
+        u->fun = v;
+        u->name = name;
+        dest[0] = KN_OBJ(u);
     } else {
         dest[0] = v;
     }
@@ -151,6 +248,7 @@ bool kn_load_method_maybe(kn_obj o, kn_obj name, kn_obj *dest) {
         }
         if (v != KN_NULL) {
             bind(v, o, dest);
+            if (dest[1] == o && kn_is_type(v, &kn_type_natfun) && is_native_sub(o)) dest[1] = value_self(t, o, name);
             return true;
         }
         if (name == KN_Q(__class__)) {
