@@ -175,10 +175,17 @@ static kn_obj math_ldexp(kn_obj a, kn_obj b) {
 }
 static KN_FUN2(math_ldexp_obj, math_ldexp);
 
+/* gcd/isqrt read their arguments as ints (bool counts as one, as in CPython). */
+static kn_obj int_arg(kn_obj o) {
+    if (o == kn_true || o == kn_false) return KN_MKSMALL(o == kn_true);
+    if (!KN_IS_INT(o)) kn_raise_fmt(&kn_type_TypeError, "'%s' object cannot be interpreted as an integer", kn_type_cname(o));
+    return o;
+}
+
 static kn_obj math_gcd(size_t n, const kn_obj *args) {
     kn_obj g = KN_MKSMALL(0);
     for (size_t i = 0; i < n; i++) {
-        kn_obj b = kn_int_unop(KN_UOP_ABS, args[i]);
+        kn_obj b = kn_int_unop(KN_UOP_ABS, int_arg(args[i]));
         kn_obj a = kn_int_unop(KN_UOP_ABS, g);
         while (kn_int_sign(b) != 0) {
             kn_obj t = kn_int_binop(KN_OP_MOD, a, b);
@@ -232,6 +239,7 @@ static kn_obj math_comb(kn_obj nn, kn_obj kk) {
 static KN_FUN2(math_comb_obj, math_comb);
 
 static kn_obj math_isqrt(kn_obj a) {
+    a = int_arg(a);
     if (kn_int_sign(a) < 0) kn_raise_value("isqrt() argument must be nonnegative");
     if (kn_int_sign(a) == 0) return KN_MKSMALL(0);
     /* Newton's method on ints */

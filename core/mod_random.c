@@ -45,14 +45,22 @@ static KN_FUNV(r_seed_obj, 0, 1, r_seed);
 static kn_obj r_getrandbits(kn_obj k) {
     kn_int_t bits = kn_get_int(k);
     if (bits < 0) kn_raise_value("number of bits must be non-negative");
-    kn_obj r = KN_MKSMALL(0);
-    kn_int_t done = 0;
-    while (done < bits) {
+    if (bits <= 30) return KN_MKSMALL(bits == 0 ? 0 : (kn_int_t)(next32() >> (32 - bits)));
+    /* 30-bit chunks, the first one most significant, written big-endian into a buffer and converted once
+       (shifting a growing int chunk by chunk was quadratic). */
+    size_t nbytes = ((size_t)bits + 7u) / 8u;
+    uint8_t *buf = kn_alloc_atomic(nbytes);
+    size_t pos = (size_t)(nbytes * 8u - (size_t)bits); /* leading zero bits */
+    for (kn_int_t done = 0; done < bits;) {
         kn_int_t take = bits - done > 30 ? 30 : bits - done;
-        kn_obj part = KN_MKSMALL((kn_int_t)(next32() >> (32 - take)));
-        r = kn_int_binop(KN_OP_OR, kn_int_binop(KN_OP_LSHIFT, r, KN_MKSMALL(take)), part);
+        uint32_t part = next32() >> (32 - take);
+        for (kn_int_t i = take - 1; i >= 0; i--, pos++) {
+            if ((part >> i) & 1u) buf[pos / 8u] |= (uint8_t)(0x80u >> (pos % 8u));
+        }
         done += take;
     }
+    kn_obj r = kn_int_from_bytes(buf, nbytes, false, false);
+    kn_free(buf);
     return r;
 }
 static KN_FUN1(r_getrandbits_obj, r_getrandbits);

@@ -614,8 +614,14 @@ static kn_obj make_match(pattern_t *pt, kn_obj string, const kn_int_t *slots, kn
 
 enum { MODE_MATCH, MODE_SEARCH, MODE_FULL };
 
-static kn_obj do_match(pattern_t *pt, kn_obj string, size_t pos, int mode) {
+/* What the matcher reads as text: a str or bytes (checked before anything reads its length). */
+static kn_obj subject(kn_obj string) {
     if (!KN_IS_STR(string) && !kn_is_type(string, &kn_type_bytes)) kn_raise_type("expected string or bytes-like object");
+    return string;
+}
+
+static kn_obj do_match(pattern_t *pt, kn_obj string, size_t pos, int mode) {
+    subject(string);
     const char *s = kn_str_data(string);
     size_t n = kn_str_len(string);
     kn_int_t *slots = kn_alloc_atomic(2 * ((size_t)pt->ngroups + 1) * sizeof(kn_int_t));
@@ -754,6 +760,7 @@ const kn_type_t kn_type_re_match = {
 /* ---- pattern methods ---- */
 
 static size_t pos_arg(kn_obj string, size_t n, const kn_obj *args, size_t at) {
+    subject(string);
     if (n <= at) return 0;
     kn_int_t p = kn_get_int(args[at]);
     if (p < 0) p = 0;
@@ -781,6 +788,7 @@ static KN_FUNV(p_fullmatch_obj, 2, 3, p_fullmatch);
 
 /* Calls fn(match) for each non-overlapping match; returns the list of matches. */
 static kn_obj all_matches(pattern_t *pt, kn_obj string, size_t limit) {
+    subject(string);
     kn_obj out = kn_list_new(0, NULL);
     size_t n = kn_str_len(string);
     size_t pos = 0;
@@ -872,6 +880,9 @@ static kn_obj do_sub(pattern_t *pt, kn_obj repl, kn_obj string, size_t count, bo
             expand_template(&out, repl, m);
         } else {
             kn_obj r = kn_call1(repl, l->items[i]);
+            if (kn_typeof(r) != kn_typeof(string)) {
+                kn_raise_fmt(&kn_type_TypeError, "expected %s instance, %s found", kn_type_cname(string), kn_type_cname(r));
+            }
             kn_vstr_add(&out, kn_str_data(r), kn_str_len(r));
         }
         last = (size_t)m->slots[1];
@@ -1005,15 +1016,16 @@ static kn_obj re_split(size_t n, const kn_obj *a, kn_obj kw) {
 static KN_FUNK(re_split_fn, 2, re_split);
 
 static kn_obj re_escape(kn_obj s) {
+    subject(s);
     kn_vstr_t v;
     kn_vstr_init(&v, kn_str_len(s) * 2);
     const char *d = kn_str_data(s);
     for (size_t i = 0; i < kn_str_len(s); i++) {
         char c = d[i];
-        if (strchr(".^$*+?{}[]\\|()-&~# \t\n\r\v\f", c)) kn_vstr_addc(&v, '\\');
+        if (c != '\0' && strchr(".^$*+?{}[]\\|()-&~# \t\n\r\v\f", c)) kn_vstr_addc(&v, '\\');
         kn_vstr_addc(&v, c);
     }
-    return kn_vstr_to_str(&v);
+    return KN_IS_STR(s) ? kn_vstr_to_str(&v) : kn_vstr_to_bytes(&v);
 }
 static KN_FUN1(re_escape_fn, re_escape);
 

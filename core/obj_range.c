@@ -183,13 +183,20 @@ static bool range_attr(kn_obj o, kn_obj name, kn_obj *dest, int mode) {
 static kn_obj range_index(kn_obj self, kn_obj v) {
     kn_range_t *r = KN_PTR(self);
     long long x;
-    if (range_int_value(v, &x) && range_has(r, x)) return kn_int_from_ll((x - r->start) / r->step);
+    if (range_int_value(v, &x)) {
+        if (range_has(r, x)) return kn_int_from_ll((x - r->start) / r->step);
+    } else { /* another type that may compare equal (1.0): search, as CPython does */
+        kn_obj it = range_getiter(self), item;
+        for (kn_int_t i = 0; (item = kn_iternext(it)) != KN_STOP; i++) {
+            if (kn_equal(item, v)) return KN_MKSMALL(i);
+        }
+    }
     kn_raise_value("value not in range");
 }
 static KN_FUN2(range_index_obj, range_index);
 
 static kn_obj range_count(kn_obj self, kn_obj v) {
-    return KN_MKSMALL(kn_truthy(range_binary(KN_OP_CONTAINS, self, v)) ? 1 : 0);
+    return KN_MKSMALL(kn_contains(self, v) ? 1 : 0);
 }
 static KN_FUN2(range_count_obj, range_count);
 

@@ -687,7 +687,16 @@ static kn_obj type_new(const kn_type_t *t, size_t n, size_t nkw, const kn_obj *a
     (void)t;
     (void)nkw;
     if (n == 1) return KN_OBJ(kn_typeof(args[0]));
-    if (n == 3) return kn_class_new(args[0], args[1], args[2]);
+    if (n == 3) {
+        if (!KN_IS_STR(args[0])) kn_raise_fmt(&kn_type_TypeError, "type() argument 1 must be str, not %s", kn_type_cname(args[0]));
+        if (!kn_is_type(args[1], &kn_type_tuple)) {
+            kn_raise_fmt(&kn_type_TypeError, "type() argument 2 must be tuple, not %s", kn_type_cname(args[1]));
+        }
+        if (!kn_isinstance(args[2], &kn_type_dict)) {
+            kn_raise_fmt(&kn_type_TypeError, "type() argument 3 must be dict, not %s", kn_type_cname(args[2]));
+        }
+        return kn_class_new(args[0], args[1], args[2]);
+    }
     kn_raise_type("type() takes 1 or 3 arguments");
 }
 
@@ -770,20 +779,26 @@ static kn_obj object_dunder_new(size_t n, const kn_obj *args, kn_obj kw) {
 static KN_FUNK(object_dunder_new_fun, 1, object_dunder_new);
 static KN_STATICMETHOD(object_dunder_new_obj, object_dunder_new_fun);
 
+/* object.__setattr__ & co. are called by name, so name can be anything. */
+static kn_obj attr_name(kn_obj name) {
+    if (!KN_IS_STR(name)) kn_raise_fmt(&kn_type_TypeError, "attribute name must be string, not '%s'", kn_type_cname(name));
+    return kn_intern_obj(name);
+}
+
 static kn_obj object_setattr(kn_obj self, kn_obj name, kn_obj value) {
-    generic_setattr(self, kn_intern_obj(name), value);
+    generic_setattr(self, attr_name(name), value);
     return kn_none;
 }
 static KN_FUN3(object_setattr_obj, object_setattr);
 
 static kn_obj object_delattr(kn_obj self, kn_obj name) {
-    generic_setattr(self, kn_intern_obj(name), KN_NULL);
+    generic_setattr(self, attr_name(name), KN_NULL);
     return kn_none;
 }
 static KN_FUN2(object_delattr_obj, object_delattr);
 
 static kn_obj object_getattribute(kn_obj self, kn_obj name) {
-    return kn_load_attr(self, kn_intern_obj(name));
+    return kn_load_attr(self, attr_name(name));
 }
 static KN_FUN2(object_getattribute_obj, object_getattribute);
 
@@ -835,6 +850,7 @@ static kn_obj object_str(kn_obj self) {
 static KN_FUN1(object_str_obj, object_str);
 
 static kn_obj object_format(kn_obj self, kn_obj spec) {
+    if (!KN_IS_STR(spec)) kn_raise_fmt(&kn_type_TypeError, "format spec must be str, not %s", kn_type_cname(spec));
     if (kn_str_len(spec) != 0) kn_raise_type("unsupported format string passed to object.__format__");
     return kn_str(self);
 }

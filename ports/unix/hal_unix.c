@@ -157,7 +157,7 @@ void hal_heap_region(void **start, size_t *len) {
 }
 
 bool hal_unix_set_heap_size(size_t n) {
-    if (n < 16u * 1024u || n > sizeof heap) return false;
+    if (n < HAL_UNIX_MIN_HEAP || n > sizeof heap) return false;
     heap_len = n;
     return true;
 }

@@ -111,8 +111,8 @@ static int parse_options(int argc, char **argv) {
             exit(2);
         }
         if (!hal_unix_set_heap_size(parse_size(opt + 9))) {
-            fprintf(stderr, "kiln-unix: -X heapsize: '%s' is not a size between 16k and the %s\n", opt + 9,
-                    "built-in heap (KILN_UNIX_HEAP_SIZE)");
+            fprintf(stderr, "kiln-unix: -X heapsize: '%s' is not a size between %uk (the value stack and 64k) and the %s\n",
+                    opt + 9, (unsigned)(HAL_UNIX_MIN_HEAP / 1024u), "built-in heap (KILN_UNIX_HEAP_SIZE)");
             exit(2);
         }
         i += 2;
