@@ -68,8 +68,24 @@ static kn_obj ba_binary(int op, kn_obj a, kn_obj b) {
     kn_bytearray_t *x = KN_PTR(a);
     const uint8_t *d;
     size_t n;
-    if (op & KN_OP_REFLECT) return KN_NULL;
+    if (op & KN_OP_REFLECT) return (op & ~KN_OP_REFLECT) == KN_OP_MUL ? ba_binary(KN_OP_MUL, a, b) : KN_NULL;
     switch (op) {
+        case KN_OP_MUL:
+        case KN_OP_INPLACE + KN_OP_MUL: {
+            if (kn_is_type(a, &kn_type_memoryview) || !(KN_IS_INT(b) || b == kn_true || b == kn_false)) return KN_NULL;
+            kn_int_t k = b == kn_true ? 1 : b == kn_false ? 0 : kn_get_int(b);
+            size_t len = x->len;
+            if (k < 0) k = 0;
+            if (len != 0 && (size_t)k > ((size_t)1 << 30) / len) kn_raise(kn_st.memory_error);
+            size_t total = len * (size_t)k;
+            kn_obj r = op == KN_OP_MUL ? kn_bytearray_new(total, NULL) : a;
+            kn_bytearray_t *rb = KN_PTR(r);
+            if (op != KN_OP_MUL) ba_reserve(x, total);
+            for (kn_int_t i = 1; i < k; i++) memcpy(rb->data + (size_t)i * len, x->data, len);
+            if (k > 0) memmove(rb->data, x->data, len);
+            rb->len = total;
+            return r;
+        }
         case KN_OP_ADD:
         case KN_OP_INPLACE + KN_OP_ADD: {
             if (!kn_get_buffer(b, &d, &n) || KN_IS_STR(b)) return KN_NULL;

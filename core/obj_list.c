@@ -197,6 +197,7 @@ static kn_obj list_binary(int op, kn_obj a, kn_obj b) {
             kn_int_t k = kn_get_int(b);
             if (k < 0) k = 0;
             size_t len = l->len;
+            if (len != 0 && (size_t)k > ((size_t)1 << 28) / len) kn_raise(kn_st.memory_error); /* > 1 GiB of items */
             kn_obj r = kn_list_new(len * (size_t)k, NULL);
             kn_list_t *rl = KN_PTR(r);
             for (kn_int_t i = 0; i < k; i++) memcpy(rl->items + (size_t)i * len, l->items, len * sizeof(kn_obj));

@@ -197,6 +197,7 @@ static kn_obj tuple_binary(int op, kn_obj a, kn_obj b) {
             if (!KN_IS_INT(b)) return KN_NULL;
             kn_int_t k = kn_get_int(b);
             if (k <= 0 || t->len == 0) return KN_OBJ(&empty_tuple);
+            if ((size_t)k > ((size_t)1 << 28) / t->len) kn_raise(kn_st.memory_error); /* > 1 GiB of items */
             kn_tuple_t *r = KN_PTR(kn_tuple_new(t->len * (size_t)k, NULL));
             for (kn_int_t i = 0; i < k; i++) memcpy(r->items + (size_t)i * t->len, t->items, t->len * sizeof(kn_obj));
             return KN_OBJ(r);
