@@ -26,6 +26,7 @@ void kn_gc_init(void *start, size_t len) {
     kn_st.gc_pool = (uint8_t *)(s + ((n + KN_BLOCK - 1) / KN_BLOCK) * KN_BLOCK);
     kn_st.gc_blocks = n;
     kn_st.gc_hint = 0;
+    kn_st.gc_hint_pair = 0;
     kn_st.gc_used_lo = kn_st.gc_used_hi = 0;
     kn_st.gc_lock = 0;
     kn_st.gc_enabled = true;
@@ -197,6 +198,7 @@ void kn_gc_collect(void) {
         }
     }
     kn_st.gc_hint = first_free == SIZE_MAX ? kn_st.gc_blocks : first_free;
+    kn_st.gc_hint_pair = kn_st.gc_hint;
     kn_st.gc_used_lo = kn_st.gc_used_hi = 0;
     kn_st.gc_alloc_since = 0;
     kn_st.gc_collecting = false;
@@ -232,6 +234,32 @@ static size_t find_run(size_t from, size_t to, size_t nb) {
     return SIZE_MAX;
 }
 
+/* find_run for nb >= 2 that also sets *pair_end: the second block of the first two adjacent free
+   blocks the scan met (SIZE_MAX if none). Kept apart so one-block allocations pay nothing for it. */
+static size_t find_run_pairs(size_t from, size_t to, size_t nb, size_t *pair_end) {
+    uint8_t *t = kn_st.gc_table;
+    size_t run = 0, first_pair = SIZE_MAX;
+    for (size_t b = from; b < to; b++) {
+        size_t s = skip_used(b);
+        if (s != b) {
+            run = 0;
+            b = s - 1;
+            continue;
+        }
+        if (t[b] != B_FREE) {
+            run = 0;
+            continue;
+        }
+        if (++run == 2 && first_pair == SIZE_MAX) first_pair = b;
+        if (run == nb) {
+            *pair_end = first_pair;
+            return b + 1 - nb;
+        }
+    }
+    *pair_end = first_pair;
+    return SIZE_MAX;
+}
+
 /* The first free block at or above b (the new hint). */
 static size_t next_free(size_t b) {
     uint8_t *t = kn_st.gc_table;
@@ -248,7 +276,18 @@ static size_t next_free(size_t b) {
 static void *try_alloc(size_t nb, bool atomic) {
     size_t total = kn_st.gc_blocks;
     size_t hint = kn_st.gc_hint < total ? kn_st.gc_hint : 0;
-    size_t start = find_run(hint, total, nb);
+    /* Single free blocks left between used ones cannot hold a multi-block object: its search starts
+     * at the first pair of free blocks, not at each such hole (a compile leaving a few one-block holes
+     * low in the heap otherwise made every later allocation rescan all blocks above them). */
+    size_t start;
+    if (nb == 1) {
+        start = find_run(hint, total, 1);
+    } else {
+        size_t pair_end, pair = kn_st.gc_hint_pair;
+        start = find_run_pairs(pair > hint + 1 && pair <= total ? pair - 1 : hint, total, nb, &pair_end);
+        /* No pair of free blocks below this run's own first two, which are now taken with the rest. */
+        if (start != SIZE_MAX && pair_end == start + 1) kn_st.gc_hint_pair = start + nb;
+    }
     if (start == SIZE_MAX) return NULL;
     uint8_t *t = kn_st.gc_table;
     t[start] = (uint8_t)(B_HEAD | (atomic ? B_ATOMIC : 0));
@@ -266,6 +305,7 @@ static void *try_alloc(size_t nb, bool atomic) {
 
 /* Blocks [b, b + n) became free. */
 static void note_free(size_t b, size_t n) {
+    if (b < kn_st.gc_hint_pair) kn_st.gc_hint_pair = b; /* (b - 1, b) may be a free pair now */
     size_t lo = kn_st.gc_used_lo, hi = kn_st.gc_used_hi;
     if (b < hi && b + n > lo) { /* the used range lost blocks: keep what is still known used */
         if (b > lo) hi = b;

@@ -18,6 +18,7 @@ typedef struct kn_state {
     uint8_t *gc_pool;     /* first block */
     size_t gc_blocks;
     size_t gc_hint;       /* no free block below this */
+    size_t gc_hint_pair;  /* no two adjacent free blocks end below this (where multi-block searches start) */
     size_t gc_used_lo, gc_used_hi; /* above the hint, a range known to hold no free block (skipped) */
     int gc_lock;          /* >0: allocation raises MemoryError */
     bool gc_enabled;
