@@ -43,6 +43,11 @@ static const kn_type_t scope_type = {
 typedef struct {
     kn_obj filename;
     kn_obj scopes; /* node -> scope */
+    kn_obj consts; /* list: the constants of every code object of this source; [0] is the file name */
+    kn_obj names;  /* list: the names of every code object of this source */
+    kn_obj codes;  /* list: the code objects made so far (they get the tuples of consts and names at the end) */
+    kn_obj str_consts, int_consts; /* dicts: str / int constant -> its index in consts (equal ones share one) */
+    kn_obj name_indices;           /* dict: name -> its index in names */
 } analysis_t;
 
 static void cerror(kn_obj filename, uint32_t line, const char *msg) __attribute__((noreturn));
@@ -504,7 +509,7 @@ static void emit(comp_t *c, int op, int delta) {
 }
 
 static void emit_arg(comp_t *c, int op, unsigned arg, int delta) {
-    if (arg > 0xffff) cerror(c->a->filename, c->last_line, "too many constants or names in one function");
+    if (arg > 0xffff) cerror(c->a->filename, c->last_line, "too many constants, names or items in one module");
     kn_vstr_addc(&c->code, (char)op);
     kn_vstr_addc(&c->code, (char)(arg & 0xff));
     kn_vstr_addc(&c->code, (char)(arg >> 8));
@@ -526,14 +531,21 @@ static void patch_here(comp_t *c, size_t pos) {
     patch_to(c, pos, c->code.len);
 }
 
+/* Constants are numbered for the whole source, so the lookup is a dict, not a scan: equal strs and
+   equal ints share an index (ints apart from bools and floats: 1, True and 1.0 stay three constants);
+   other objects are each a constant of their own, except the singletons. */
 static unsigned const_index(comp_t *c, kn_obj v) {
     kn_list_t *l = KN_PTR(c->consts);
     const kn_type_t *t = kn_typeof(v);
-    for (size_t i = 0; i < l->len; i++) {
-        kn_obj x = l->items[i];
-        if (x == v) return (unsigned)i;
-        if (kn_typeof(x) != t) continue;
-        if ((t == &kn_type_str && kn_str_eq(x, v)) || (t == &kn_type_int && kn_equal(x, v))) return (unsigned)i;
+    kn_obj index = t == &kn_type_str ? c->a->str_consts : t == &kn_type_int ? c->a->int_consts : KN_NULL;
+    if (index != KN_NULL) {
+        kn_obj i = kn_dict_get(index, v);
+        if (i != KN_NULL) return (unsigned)KN_SMALL(i);
+        kn_dict_set(index, v, KN_MKSMALL((kn_int_t)l->len));
+    } else if (v == kn_none || v == kn_true || v == kn_false || v == kn_ellipsis) {
+        for (size_t i = 0; i < l->len; i++) {
+            if (l->items[i] == v) return (unsigned)i;
+        }
     }
     kn_list_append(c->consts, v);
     return (unsigned)(l->len - 1);
@@ -562,8 +574,9 @@ static kn_obj mangle(comp_t *c, kn_obj name) {
 
 static unsigned name_index(comp_t *c, kn_obj name) {
     name = mangle(c, name);
-    int i = list_index(c->names, name);
-    if (i >= 0) return (unsigned)i;
+    kn_obj i = kn_dict_get_q(c->a->name_indices, name);
+    if (i != KN_NULL) return (unsigned)KN_SMALL(i);
+    kn_dict_set(c->a->name_indices, name, KN_MKSMALL((kn_int_t)LLEN(c->names)));
     kn_list_append(c->names, name);
     return (unsigned)(LLEN(c->names) - 1);
 }
@@ -1436,7 +1449,19 @@ static void c_funcdef(comp_t *c, kn_obj node) {
         size_t na = annots == kn_none ? 0 : LLEN(annots);
         uint8_t *types = kn_alloc_atomic(LLEN(NC(NC(node, 1), 0)) + 1); /* zero: object */
         for (size_t i = 0; i < na; i++) types[i] = (uint8_t)native_annot(c, LITEM(annots, i));
-        kn_native_compile(KN_PTR(code), emitter, types, native_annot(c, NC(node, 4)));
+        /* The emitter reads the constants and names now: the body's are all known (the source's shared
+           tuples, with the same indices, replace these at the end of kn_compile_src). */
+        kn_native_code_t *ncode = kn_alloc(sizeof(kn_native_code_t)); /* the code object plus its machine code */
+        ncode->code = *(kn_code_t *)KN_PTR(code);
+        ncode->code.flags |= KN_CODE_NATIVE;
+        kn_list_t *codes = KN_PTR(c->a->codes);
+        codes->items[codes->len - 1] = KN_OBJ(ncode); /* c_code_for made `code` last */
+        code = KN_OBJ(ncode);
+        kn_code_t *nc = &ncode->code;
+        kn_list_t *cl = KN_PTR(c->a->consts), *nl = KN_PTR(c->a->names);
+        nc->consts = kn_tuple_new(cl->len, cl->items);
+        nc->names = kn_tuple_new(nl->len, nl->items);
+        kn_native_compile(nc, emitter, types, native_annot(c, NC(node, 4)));
     }
     set_line(c, NLINE(node));
     c_make_function(c, code, child, NC(node, 1));
@@ -1771,26 +1796,26 @@ static void c_comp_loops(comp_t *c, kn_obj node, size_t gi, int kind) {
 }
 
 static kn_obj finish_code(comp_t *c, kn_obj name, int flags) {
-    kn_code_t *code = kn_alloc(sizeof(kn_code_t));
-    code->base.type = &kn_type_code;
-    uint8_t *bc = kn_alloc_atomic(c->code.len + 1);
-    memcpy(bc, c->code.buf, c->code.len);
-    code->bc = bc;
-    code->bc_len = (uint32_t)c->code.len;
-    uint8_t *ln = kn_alloc_atomic(c->lines.len + 1);
-    memcpy(ln, c->lines.buf, c->lines.len);
-    code->lines = ln;
-    code->lines_len = (uint32_t)c->lines.len;
-    code->firstline = c->first_line;
-    kn_list_t *cl = KN_PTR(c->consts);
-    code->consts = kn_tuple_new(cl->len, cl->items);
-    kn_list_t *nl = KN_PTR(c->names);
-    code->names = kn_tuple_new(nl->len, nl->items);
     scope_t *s = c->sc;
     kn_list_t *vl = KN_PTR(s->varnames);
+    if (c->code.len > KN_CODE_MAX_LEN || c->lines.len > KN_CODE_MAX_LEN || vl->len > KN_CODE_MAX_LEN ||
+        LLEN(s->cellvars) > KN_CODE_MAX_LEN || LLEN(s->freevars) > KN_CODE_MAX_LEN ||
+        c->maxdepth + 2 > (int)KN_CODE_MAX_LEN || c->maxblocks > 0xff) {
+        cerror(c->a->filename, c->first_line, "function too large");
+    }
+    kn_code_t *code = kn_alloc(sizeof(kn_code_t));
+    code->base.type = &kn_type_code;
+    uint8_t *bc = kn_alloc_atomic(c->code.len + c->lines.len + 1);
+    memcpy(bc, c->code.buf, c->code.len);
+    memcpy(bc + c->code.len, c->lines.buf, c->lines.len);
+    code->bc = bc;
+    code->bc_len = (uint16_t)c->code.len;
+    code->lines_len = (uint16_t)c->lines.len;
+    code->firstline = c->first_line;
+    code->consts = KN_NULL; /* the source's shared tuples, set by kn_compile_src once all are known */
+    code->names = KN_NULL;
     code->varnames = kn_tuple_new(vl->len, vl->items);
     code->name = name;
-    code->filename = c->a->filename;
     code->nargs = (uint16_t)s->nargs;
     code->nkwonly = (uint16_t)s->nkwonly;
     code->nposonly = (uint16_t)s->nposonly;
@@ -1798,8 +1823,9 @@ static kn_obj finish_code(comp_t *c, kn_obj name, int flags) {
     code->ncells = (uint16_t)LLEN(s->cellvars);
     code->nfree = (uint16_t)LLEN(s->freevars);
     code->stacksize = (uint16_t)(c->maxdepth + 2);
-    code->nblocks = (uint16_t)c->maxblocks;
-    code->flags = (uint16_t)flags;
+    code->nblocks = (uint8_t)c->maxblocks;
+    code->flags = (uint8_t)flags;
+    kn_list_append(c->a->codes, KN_OBJ(code));
     return KN_OBJ(code);
 }
 
@@ -1810,8 +1836,8 @@ static void comp_init(comp_t *c, analysis_t *a, scope_t *s, int mode, uint32_t l
     c->mode = mode;
     kn_vstr_init(&c->code, 64);
     kn_vstr_init(&c->lines, 16);
-    c->consts = kn_list_new(0, NULL);
-    c->names = kn_list_new(0, NULL);
+    c->consts = a->consts;
+    c->names = a->names;
     c->first_line = line;
     c->last_line = line;
 }
@@ -1877,6 +1903,13 @@ kn_obj kn_compile_src(const char *src, size_t len, kn_obj filename, int mode) {
     analysis_t a;
     a.filename = filename;
     a.scopes = kn_dict_new(8);
+    a.consts = kn_list_new(1, &filename);
+    a.names = kn_list_new(0, NULL);
+    a.codes = kn_list_new(0, NULL);
+    a.str_consts = kn_dict_new(8);
+    a.int_consts = kn_dict_new(8);
+    a.name_indices = kn_dict_new(8);
+    if (kn_typeof(filename) == &kn_type_str) kn_dict_set(a.str_consts, filename, KN_MKSMALL(0));
     scope_t *top = scope_new(SC_MODULE, NULL, KN_Q(lt_module));
     if (mode == KN_MODE_EVAL) an_expr(&a, top, tree);
     else an_stmts(&a, top, NC(tree, 0));
@@ -1891,5 +1924,13 @@ kn_obj kn_compile_src(const char *src, size_t len, kn_obj filename, int mode) {
         emit(c, KN_BC_LOAD_NONE, 1);
         emit(c, KN_BC_RETURN_VALUE, -1);
     }
-    return finish_code(c, KN_Q(lt_module), 0);
+    kn_obj module = finish_code(c, KN_Q(lt_module), 0);
+    kn_list_t *cl = KN_PTR(a.consts), *nl = KN_PTR(a.names), *codes = KN_PTR(a.codes);
+    kn_obj consts = kn_tuple_new(cl->len, cl->items);
+    kn_obj names = kn_tuple_new(nl->len, nl->items);
+    for (size_t i = 0; i < codes->len; i++) {
+        ((kn_code_t *)KN_PTR(codes->items[i]))->consts = consts;
+        ((kn_code_t *)KN_PTR(codes->items[i]))->names = names;
+    }
+    return module;
 }

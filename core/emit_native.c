@@ -84,7 +84,7 @@ static void em_error(em_t *e, const char *fmt, ...) {
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    kn_syntax_error(e->code->filename, (uint32_t)kn_code_line(e->code, e->code->bc + e->off), msg);
+    kn_syntax_error(kn_code_filename(e->code), (uint32_t)kn_code_line(e->code, e->code->bc + e->off), msg);
 }
 
 static const char *const vt_names[KN_VT_COUNT] = {"object", "int", "uint", "bool", "ptr8", "ptr16", "ptr32", "object",
@@ -1092,7 +1092,7 @@ void kn_native_compile(kn_code_t *code, int kind, const uint8_t *argtypes, int r
     for (uint32_t i = 0; i <= e->nbc; i++) n->offsets[i] = e->as.labels[i];
     n->offsets[0] = (int32_t)entry0;
     n->kind = (uint8_t)kind;
-    code->native = n;
+    ((kn_native_code_t *)code)->native = n; /* the compiler made it one (KN_CODE_NATIVE) */
 }
 
 #else
@@ -1100,7 +1100,7 @@ void kn_native_compile(kn_code_t *code, int kind, const uint8_t *argtypes, int r
 void kn_native_compile(kn_code_t *code, int kind, const uint8_t *argtypes, int rettype) {
     (void)argtypes;
     (void)rettype;
-    kn_syntax_error(code->filename, code->firstline,
+    kn_syntax_error(kn_code_filename(code), code->firstline,
                     kind == KN_EMIT_VIPER ? "@micropython.viper is not supported by this build (architecture or KILN_NATIVE_EMIT)"
                                           : "@micropython.native is not supported by this build (architecture or KILN_NATIVE_EMIT)");
 }

@@ -27,7 +27,7 @@ kn_obj kn_frozen_import(kn_obj fq) {
     if (fm == NULL) return KN_NULL;
     kn_obj m = kn_module_new(fq);
     kn_obj g = ((kn_module_t *)m)->globals;
-    kn_dict_set(g, KN_Q(__file__), fm->code->filename);
+    kn_dict_set(g, KN_Q(__file__), kn_code_filename(fm->code));
     if (fm->is_package) {
         kn_dict_set(g, KN_Q(__path__), kn_list_new(0, NULL));
         kn_dict_set(g, KN_Q(__package__), fq);

@@ -246,16 +246,18 @@ static size_t next_free(size_t b) {
  * First-fit from the lowest free block (gc_hint: no block below it is free). Next-fit spread the
  * survivors of a loop (e.g. the keys of a growing dict) across the whole heap between collections,
  * leaving only small holes and no room for one large table; first-fit packs them at the bottom.
- * Runs of a few blocks also start from their own hint (gc_run_hint): with many small holes left at
- * the bottom by a collection, every such allocation rescanned them all (a split of a 800 KB string
- * into 10,000 strings took seconds).
+ * Runs of two or more blocks also start from their own hint (gc_run_hint; the last one serves every
+ * larger size): with many small holes left low in the heap by a collection or a compile, every such
+ * allocation rescanned them all (a split of a 800 KB string into 10,000 strings took seconds; compiling
+ * a module of 2,000 functions 0.9 s instead of 25 ms).
  */
 static void *try_alloc(size_t nb, bool atomic) {
     size_t total = kn_st.gc_blocks;
     size_t hint = kn_st.gc_hint < total ? kn_st.gc_hint : 0;
     size_t from = hint;
-    if (nb >= 2 && nb - 2 < KN_GC_RUN_HINTS && kn_st.gc_run_hint[nb - 2] > from) {
-        from = kn_st.gc_run_hint[nb - 2];
+    if (nb >= 2) { /* a run of more blocks than the last hint covers is also a run of that many */
+        size_t h = kn_st.gc_run_hint[nb - 2 < KN_GC_RUN_HINTS ? nb - 2 : KN_GC_RUN_HINTS - 1];
+        if (h > from) from = h;
     }
     size_t start = find_run(from, total, nb);
     /* No run of nb (or more) blocks starts below start + nb now: below start there was none, and one

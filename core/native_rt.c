@@ -42,7 +42,7 @@ uint8_t *kn_native_code_alloc(size_t n) {
 typedef int (*native_fn_t)(kn_frame_t *f, kn_obj *result, const void *resume);
 
 static int call_code(kn_frame_t *f, kn_obj *result) {
-    kn_native_t *n = f->code->native;
+    kn_native_t *n = ((const kn_native_code_t *)f->code)->native;
     int32_t off = n->offsets[f->ip - f->code->bc];
     if (off < 0) kn_raise_msg(&kn_type_RuntimeError, "native: bad resume point");
     native_fn_t fn = (native_fn_t)(uintptr_t)kn_asm_entry(n->code);
@@ -83,7 +83,7 @@ int kn_native_run(kn_frame_t *f, kn_obj *result, void *prev_frame) {
         if (kn_st.tb_skip_frame == f) {
             kn_st.tb_skip_frame = NULL;
         } else {
-            kn_exc_add_tb(exc, f->code->filename, kn_code_line(f->code, f->ip), f->code->name);
+            kn_exc_add_tb(exc, kn_code_filename(f->code), kn_code_line(f->code, f->ip), f->code->name);
         }
         if (f->nblock == 0) {
             kn_st.tb_skip_frame = f;

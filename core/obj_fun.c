@@ -337,7 +337,7 @@ static bool code_attr(kn_obj o, kn_obj name, kn_obj *dest, int mode) {
     kn_code_t *c = KN_PTR(o);
     if (mode != KN_ATTR_LOAD) return false;
     if (name == KN_Q(co_name)) *dest = c->name;
-    else if (name == KN_Q(co_filename)) *dest = c->filename;
+    else if (name == KN_Q(co_filename)) *dest = kn_code_filename(c);
     else if (name == KN_Q(co_argcount)) *dest = KN_MKSMALL(c->nargs);
     else if (name == KN_Q(co_varnames)) *dest = c->varnames;
     else return false;

@@ -10,11 +10,12 @@ int kn_code_line(const kn_code_t *code, const uint8_t *ip) {
     size_t target = (size_t)(ip - code->bc);
     size_t off = 0;
     int line = (int)code->firstline;
+    const uint8_t *lines = kn_code_lines(code);
     for (uint32_t i = 0; i + 1 < code->lines_len; i += 2) {
-        size_t next = off + code->lines[i];
+        size_t next = off + lines[i];
         if (next > target) break;
         off = next;
-        line += (int8_t)code->lines[i + 1];
+        line += (int8_t)lines[i + 1];
     }
     return line;
 }
@@ -958,7 +959,7 @@ void kn_tb_unwind(kn_obj exc, void *stop_frame) {
             tb_skip_frame = NULL;
             continue;
         }
-        kn_exc_add_tb(exc, x->code->filename, kn_code_line(x->code, x->ip), x->code->name);
+        kn_exc_add_tb(exc, kn_code_filename(x->code), kn_code_line(x->code, x->ip), x->code->name);
     }
 }
 
@@ -977,7 +978,7 @@ static int __attribute__((noinline)) vm_run_blocks(kn_frame_t *f, kn_obj *result
         if (tb_skip_frame == f) {
             tb_skip_frame = NULL;
         } else {
-            kn_exc_add_tb(exc, f->code->filename, kn_code_line(f->code, f->ip), f->code->name);
+            kn_exc_add_tb(exc, kn_code_filename(f->code), kn_code_line(f->code, f->ip), f->code->name);
         }
         if (f->nblock == 0) {
             /* this frame's line is recorded: the walk in kn_raise must not add it again */
@@ -1004,7 +1005,7 @@ int kn_vm_run(kn_frame_t *f, kn_obj *result) {
     f->back = prev_frame;
     kn_st.cur_frame = f;
 #if KILN_NATIVE
-    if (f->code->native != NULL) return kn_native_run(f, result, prev_frame); /* @micropython.native/viper */
+    if (f->code->flags & KN_CODE_NATIVE) return kn_native_run(f, result, prev_frame); /* @micropython.native/viper */
 #endif
     if (f->code->nblocks != 0) return vm_run_blocks(f, result, prev_frame);
     /* No try/with in this code: exceptions unwind straight through (no setjmp per call). */

@@ -38,30 +38,45 @@ enum {
 #define KN_CODE_NEWLOCALS 0x08 /* function: fast locals (otherwise module/class: name dict) */
 #define KN_CODE_COROUTINE 0x10 /* async def: calling it makes a coroutine (with KN_CODE_GENERATOR) */
 #define KN_CODE_ASYNCGEN 0x20  /* async def with yield: an async generator (with KN_CODE_GENERATOR) */
+#define KN_CODE_NATIVE 0x40    /* a kn_native_code_t: run its machine code, not the bytecode */
 
+/* A code object. Every code object compiled from one source (a module, an exec/eval string, a REPL
+   input) shares one `consts` and one `names` tuple: the compiler numbers constants and names
+   module-wide, and consts[0] is the source's file name (see kn_code_filename). The line table follows
+   the bytecode in the same array. The counts are as narrow as the compiler's limits allow (it raises
+   SyntaxError "function too large" / "too many ..." beyond them): bytecode, line table, locals,
+   cells, frees and stack depth fit 16 bits (instruction arguments are 16-bit), blocks are at most
+   MAX_FBLOCKS (compile.c) and flags fit 8 bits. */
 struct kn_code {
     kn_base_t base;
-    const uint8_t *bc;
-    kn_obj consts;   /* tuple */
-    kn_obj names;    /* tuple of interned names (globals, attributes) */
-    kn_obj varnames; /* tuple: parameters first, then other locals */
+    const uint8_t *bc; /* bc_len bytes of bytecode, then lines_len bytes of line table */
+    kn_obj consts;     /* tuple, shared by the source's code objects; item 0 is the file name */
+    kn_obj names;      /* tuple of interned names (globals, attributes), shared like consts */
+    kn_obj varnames;   /* tuple: parameters first, then other locals */
     kn_obj name;
-    kn_obj filename;
-    const uint8_t *lines; /* pairs (bytecode delta, line delta) */
-    uint32_t bc_len;
-    uint32_t lines_len;
     uint32_t firstline;
-    uint16_t nargs;   /* positional parameters */
-    uint16_t nkwonly; /* keyword-only parameters */
+    uint16_t bc_len;
+    uint16_t lines_len; /* pairs (bytecode delta, line delta) */
+    uint16_t nargs;     /* positional parameters */
+    uint16_t nkwonly;   /* keyword-only parameters */
     uint16_t nposonly;
-    uint16_t nlocals; /* all fast locals */
-    uint16_t ncells;  /* cells created by this frame */
-    uint16_t nfree;   /* cells passed in through the closure */
+    uint16_t nlocals;   /* all fast locals */
+    uint16_t ncells;    /* cells created by this frame */
+    uint16_t nfree;     /* cells passed in through the closure */
     uint16_t stacksize;
-    uint16_t nblocks;
-    uint16_t flags;
-    void *native; /* kn_native_t: machine code from @micropython.native/viper, or NULL */
+    uint8_t nblocks;
+    uint8_t flags;
 };
+
+/* A code object with machine code from @micropython.native/viper (flag KN_CODE_NATIVE). */
+typedef struct {
+    kn_code_t code;
+    void *native; /* kn_native_t */
+} kn_native_code_t;
+
+#define KN_CODE_MAX_LEN 0xffffu /* limit of bc_len, lines_len and the 16-bit counts */
+#define kn_code_lines(c) ((c)->bc + (c)->bc_len)
+#define kn_code_filename(c) (((kn_tuple_t *)(c)->consts)->items[0])
 
 typedef struct {
     kn_base_t base;

@@ -256,6 +256,7 @@ class _Emitter:
         self.defs: list[str] = []
         self.memo: dict[Any, str] = {}
         self.tuples: dict[str, str] = {}  # tuple body -> its definition (equal tuples share one in flash)
+        self.code_refs: dict[int, str] = {}  # id() of a code node of the current module -> its C name
         self.count = 0
 
     def new_id(self, prefix: str) -> str:
@@ -280,7 +281,9 @@ class _Emitter:
                 raise ValueError(f"cannot freeze the type {node['v']!r}")
             return f"KN_OBJ(&kn_type_{node['v']})"
         if kind == "code":
-            return f"KN_OBJ(&{self.code(node)})"
+            if id(node) not in self.code_refs:
+                raise ValueError("a code object outside its module's constants cannot be frozen")
+            return f"KN_OBJ(&{self.code_refs[id(node)]})"
         key = json.dumps(node, sort_keys=True)
         if key in self.memo:
             return self.memo[key]
@@ -344,21 +347,36 @@ class _Emitter:
         self.tuples[key] = f"KN_OBJ(&{ident})"
         return self.tuples[key]
 
-    def code(self, node: dict[str, Any]) -> str:
-        consts = self.tuple(node["consts"])
-        names = self.tuple(node["names"])
+    def module(self, dump: dict[str, Any]) -> str:
+        """Defines a module's code objects; returns the C name of its module-level one. All of them
+        share the module's consts tuple (item 0: the file name) and names tuple, and the consts
+        refer back to the nested code objects, which are therefore declared first."""
+        if dump.get("t") != "module":
+            raise ValueError("kiln-freeze output is not a module dump (rebuild build/host/kiln-freeze)")
+        nested = [item for item in dump["consts"] if item["t"] == "code"]
+        self.code_refs = {}
+        for item in nested:
+            ident = self.new_id("c")
+            self.code_refs[id(item)] = ident
+            self.defs.append(f"static const kn_code_t {ident};")
+        consts = self.tuple(dump["consts"])
+        names = self.tuple(dump["names"])
+        for item in nested:
+            self.code(item, self.code_refs[id(item)], consts, names)
+        top = self.code(dump["code"], self.new_id("c"), consts, names)
+        self.code_refs = {}
+        return top
+
+    def code(self, node: dict[str, Any], ident: str, consts: str, names: str) -> str:
         varnames = self.tuple(node["varnames"])
         name = self.obj(node["name"])
-        filename = self.obj(node["filename"])
-        ident = self.new_id("c")
         bc = bytes.fromhex(node["bc"])
         lines = bytes.fromhex(node["lines"])
-        self.defs.append(f"static const uint8_t {ident}_bc[] = {{\n    {_c_bytes(bc)}\n}};")
-        self.defs.append(f"static const uint8_t {ident}_lines[] = {{\n    {_c_bytes(lines)}\n}};")
+        # The line table follows the bytecode in one array (kn_code_lines in core/vm.h).
+        self.defs.append(f"static const uint8_t {ident}_bc[] = {{\n    {_c_bytes(bc + lines)}\n}};")
         fields = [
             ".base = {&kn_type_code}", f".bc = {ident}_bc", f".consts = {consts}", f".names = {names}",
-            f".varnames = {varnames}", f".name = {name}", f".filename = {filename}", f".lines = {ident}_lines",
-            f".bc_len = {len(bc)}", f".lines_len = {len(lines)}",
+            f".varnames = {varnames}", f".name = {name}", f".bc_len = {len(bc)}", f".lines_len = {len(lines)}",
         ] + [f".{k} = {node[k]}" for k in ("firstline", "nargs", "nkwonly", "nposonly", "nlocals", "ncells",
                                                "nfree", "stacksize", "nblocks", "flags")]
         self.defs.append(f"static const kn_code_t {ident} = {{\n    " + ",\n    ".join(fields) + "\n};")
@@ -389,7 +407,7 @@ def render_c(modules: list[tuple[FrozenModule, dict[str, Any]]], qstrs: dict[byt
     em = _Emitter(qstrs)
     table = []
     for module, dump in modules:
-        code = em.code(dump)
+        code = em.module(dump)
         table.append((em.qstr(module.name.encode()), code, module.is_package))
     # Sorted by bytes: core/obj_str.c binary-searches the table.
     extra = sorted(set(em.extra) | {n for n in (c_module_names or set()) if n not in qstrs})

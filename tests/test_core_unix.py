@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import pty
+import re
 import select
 import shutil
 import socket
@@ -67,6 +68,53 @@ def test_script_exit_codes_and_traceback(kiln: Path, tmp_path: Path) -> None:
     )
     assert run(kiln, "import sys; sys.exit(7)").returncode == 7
     assert run(kiln, "raise SystemExit").returncode == 0
+
+
+TB_FILE_LINE = re.compile(r'^  File "([^"]*)", line (\d+), in (\S+)$', re.M)
+
+
+def test_traceback_files_and_lines_match_cpython(kiln: Path, tmp_path: Path) -> None:
+    """Code objects keep no file name of their own (one per source, in its shared constants) and store
+    their line table after the bytecode: tracebacks through functions far down a long file (line
+    numbers past 16 bits, big line gaps) and through code compiled from another file name must name
+    the same files and lines as CPython."""
+    script = tmp_path / "far.py"
+    script.write_text(
+        "ns = {}\n"
+        "exec(compile('def other(v):\\n\\n    return 1 // v\\n', 'other.py', 'exec'), ns)\n"
+        "def near():\n    return far()\n" + "\n" * 70000 +
+        "def far():\n    x = 1\n" + "\n" * 300 + "    return inner(x - 1)\n"
+        "class K:\n    def meth(self, v):\n        return ns['other'](v)\n"
+        "def inner(v):\n    return (lambda w: K().meth(w))(v)\n"
+        "near()\n")
+    got = subprocess.run([str(kiln), str(script)], capture_output=True, text=True, timeout=60)
+    want = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60)
+    assert got.returncode == want.returncode == 1
+    frames = TB_FILE_LINE.findall(got.stderr)
+    assert frames == TB_FILE_LINE.findall(want.stderr), got.stderr
+    assert [f[1] for f in frames] == ["70313", "4", "70307", "70312", "70312", "70310", "3"]
+    assert got.stderr.splitlines()[-1] == want.stderr.splitlines()[-1] == "ZeroDivisionError: integer division or modulo by zero"
+
+
+def test_code_object_size_limits_are_syntax_errors(kiln: Path, tmp_path: Path) -> None:
+    """A code object's bytecode is limited to 64 KiB (its counts are 16-bit): straight-line module code
+    just under the limit runs like CPython; beyond it the compiler raises a SyntaxError naming the
+    limit (CPython has none; kiln's jump targets were 16-bit already)."""
+    fits = tmp_path / "fits.py"
+    fits.write_text("".join(f"v{i} = {i}\n" for i in range(10000)) + "print(v9999 + v1)\n")
+    got = subprocess.run([str(kiln), str(fits)], capture_output=True, text=True, timeout=120)
+    want = subprocess.run([sys.executable, str(fits)], capture_output=True, text=True, timeout=120)
+    assert got.returncode == 0 and got.stdout == want.stdout == "10000\n", got.stderr
+    big = tmp_path / "big.py"
+    big.write_text("".join(f"v{i} = {i}\n" for i in range(12000)) + "print(v1)\n")
+    assert subprocess.run([sys.executable, str(big)], capture_output=True, text=True, timeout=120).stdout == "1\n"
+    got = subprocess.run([str(kiln), str(big)], capture_output=True, text=True, timeout=120)
+    assert got.returncode == 1 and got.stdout == ""
+    assert got.stderr.splitlines()[-1] == "SyntaxError: function too large", got.stderr
+    big.write_text("def f():\n" + "".join(f"    x = {i}\n" for i in range(12000)) + "print('unreached')\n")
+    got = subprocess.run([str(kiln), str(big)], capture_output=True, text=True, timeout=120)
+    assert got.returncode == 1 and got.stdout == ""
+    assert got.stderr.splitlines()[-1] == "SyntaxError: function too large", got.stderr
 
 
 def test_syntax_error_has_line_number(kiln: Path) -> None:

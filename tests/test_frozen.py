@@ -177,6 +177,28 @@ def test_frozen_c_is_reproducible_and_portable(tree: Tree) -> None:
     assert b"static const kn_code_t" in first
 
 
+def test_code_objects_of_a_module_share_one_consts_and_one_names_tuple(tree: Tree) -> None:
+    """kiln-freeze dumps a module's constants and names once; every code object of the module (nested
+    functions, methods, lambdas, comprehensions) points at those two tuples in the generated C, whose
+    constants begin with the file name (what tracebacks print)."""
+    module = frozen.FrozenModule("frozen_features", FROZEN / "src" / "frozen_features.py", "frozen_features.py", False)
+    dump = frozen.compile_module(tree.root / "build" / "host" / "kiln-freeze", module)
+    assert dump["t"] == "module" and dump["consts"][0] == {"t": "str", "v": b"frozen_features.py".hex()}
+    nested = [c for c in dump["consts"] if c["t"] == "code"]
+    assert len(nested) >= 10 and all("consts" not in c and "names" not in c for c in nested + [dump["code"]])
+    text, _ = frozen.render_c([(module, dump)], {}, "test")
+    codes = re.findall(r"static const kn_code_t (c\d+) = \{(.*?)\n\};", text, re.S)
+    assert len(codes) == len(nested) + 1
+    consts = {re.search(r"\.consts = (KN_OBJ\(&t\d+\))", body).group(1) for _, body in codes}
+    names = {re.search(r"\.names = (KN_OBJ\(&t\d+\))", body).group(1) for _, body in codes}
+    assert len(consts) == 1 and len(names) == 1 and consts != names
+    # the nested code objects are declared before the constants tuple that refers to them
+    for ident, _ in codes[:-1]:
+        assert text.index(f"static const kn_code_t {ident};") < text.index(f"KN_OBJ(&{ident})")
+    with pytest.raises(ValueError, match="not a module dump"):
+        frozen.render_c([(module, dump["code"])], {}, "test")
+
+
 def test_rebuild_follows_the_frozen_sources(tree: Tree, tmp_path: Path) -> None:
     helper = tree.root / "tests/frozen/src/frozenpkg/helper.py"
     original = helper.read_text()

@@ -32,25 +32,32 @@ static void put_tuple_items(FILE *out, kn_obj t) {
     fputc(']', out);
 }
 
+/* A code object without its consts and names: those are the module's (put_module), shared by all its code. */
 static void put_code(FILE *out, const kn_code_t *c) {
     fprintf(out, "{\"t\":\"code\",\"name\":");
     put_obj(out, c->name);
-    fprintf(out, ",\"filename\":");
-    put_obj(out, c->filename);
     fprintf(out, ",\"bc\":");
     put_hex(out, (const char *)c->bc, c->bc_len);
     fprintf(out, ",\"lines\":");
-    put_hex(out, (const char *)c->lines, c->lines_len);
+    put_hex(out, (const char *)kn_code_lines(c), c->lines_len);
     fprintf(out, ",\"firstline\":%lu,\"nargs\":%u,\"nkwonly\":%u,\"nposonly\":%u,\"nlocals\":%u,\"ncells\":%u,"
                  "\"nfree\":%u,\"stacksize\":%u,\"nblocks\":%u,\"flags\":%u",
             (unsigned long)c->firstline, c->nargs, c->nkwonly, c->nposonly, c->nlocals, c->ncells, c->nfree,
-            c->stacksize, c->nblocks, c->flags);
-    fprintf(out, ",\"consts\":");
+            c->stacksize, c->nblocks, c->flags & ~KN_CODE_NATIVE); /* frozen, a native function runs as bytecode */
+    fprintf(out, ",\"varnames\":");
+    put_tuple_items(out, c->varnames);
+    fputc('}', out);
+}
+
+/* The module: its shared consts (item 0 is the file name; nested code objects appear here) and names,
+   then its module-level code. */
+static void put_module(FILE *out, const kn_code_t *c) {
+    fprintf(out, "{\"t\":\"module\",\"consts\":");
     put_tuple_items(out, c->consts);
     fprintf(out, ",\"names\":");
     put_tuple_items(out, c->names);
-    fprintf(out, ",\"varnames\":");
-    put_tuple_items(out, c->varnames);
+    fprintf(out, ",\"code\":");
+    put_code(out, c);
     fputc('}', out);
 }
 
@@ -119,7 +126,7 @@ static int __attribute__((noinline)) run(const char *src_path, const char *filen
     kn_nlr_t h;
     if (KN_TRY(&h)) {
         kn_obj code = kn_compile_src(kn_str_data(src), kn_str_len(src), kn_str_new_c(filename), KN_MODE_FILE);
-        put_obj(stdout, code);
+        put_module(stdout, KN_PTR(code));
         fputc('\n', stdout);
         kn_nlr_pop(&h);
         return fflush(stdout) == 0 ? 0 : 2;
