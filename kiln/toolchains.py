@@ -9,7 +9,11 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Toolchain:
-    """How to compile for one core: the tool prefix and the CPU/ABI flags."""
+    """How to compile for one core: the tool prefix and the CPU/ABI flags.
+
+    `cpu_flags` describe the core exactly (the firmware links with them). `core_flags`, when set, is the
+    instruction set the objects are compiled for instead: a subset the core runs unchanged that another core's
+    boards use too, so the shared object cache serves those objects to both. None means `cpu_flags`."""
 
     name: str
     prefix: str
@@ -17,6 +21,12 @@ class Toolchain:
     env_var: str
     install_hint: str
     embedded: bool = True
+    core_flags: tuple[str, ...] | None = None
+
+    @property
+    def portable_flags(self) -> tuple[str, ...]:
+        """The CPU/ABI flags of the portable objects (see the class comment)."""
+        return self.core_flags if self.core_flags is not None else self.cpu_flags
 
     def bin_dir(self) -> str | None:
         """Directory holding `<prefix>gcc`, or None when it cannot be found."""
@@ -44,16 +54,21 @@ _XTENSA = (
     "(xtensa-esp-elf) yourself."
 )
 
+# ARMv7E-M with the single-precision FPU and the hard-float ABI. The Cortex-M7F runs this code unchanged
+# (same Thumb-2 DSP instructions, its FPv5 is a superset of FPv4-SP, the same argument registers), and Kiln's
+# floats are single precision on MCUs, so the M7's double-precision unit would buy little. What the M7 parts do
+# differently (caches, flash accelerator) is register programming in the port (ports/stm32/series/f7/).
+_CORTEX_M4F = ("-mcpu=cortex-m4", "-mthumb", "-mfloat-abi=hard", "-mfpu=fpv4-sp-d16")
+
 TOOLCHAINS: dict[str, Toolchain] = {
     "cortex-m0plus": Toolchain("Arm", "arm-none-eabi-", ("-mcpu=cortex-m0plus", "-mthumb"), "KILN_ARM_TOOLCHAIN", _ARM),
     "cortex-m3": Toolchain("Arm", "arm-none-eabi-", ("-mcpu=cortex-m3", "-mthumb"), "KILN_ARM_TOOLCHAIN", _ARM),
-    "cortex-m4f": Toolchain(
-        "Arm", "arm-none-eabi-",
-        ("-mcpu=cortex-m4", "-mthumb", "-mfloat-abi=hard", "-mfpu=fpv4-sp-d16"), "KILN_ARM_TOOLCHAIN", _ARM,
-    ),
+    "cortex-m4f": Toolchain("Arm", "arm-none-eabi-", _CORTEX_M4F, "KILN_ARM_TOOLCHAIN", _ARM),
+    # Its objects are the Cortex-M4F ones (see _CORTEX_M4F); the link uses the M7's flags (its C library variant).
     "cortex-m7f": Toolchain(
         "Arm", "arm-none-eabi-",
         ("-mcpu=cortex-m7", "-mthumb", "-mfloat-abi=hard", "-mfpu=fpv5-d16"), "KILN_ARM_TOOLCHAIN", _ARM,
+        core_flags=_CORTEX_M4F,
     ),
     "rv32imc": Toolchain(
         "RISC-V", "riscv64-unknown-elf-",

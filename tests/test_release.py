@@ -120,30 +120,128 @@ def test_shared_cache_reuses_core_objects_across_boards(tmp_path: Path) -> None:
     retrieved = re.findall(r"Retrieved `build/NUCLEO_F401RE/([^']+)' from cache", result.stdout)
     assert "core/vm.o" in retrieved and "core/lexer.o" in retrieved, result.stdout
     # The banner reads the board's identity from gen/board_info.o, so it is shared too; objects that
-    # include the board's own config (the console's pins) or hold its strings are never shared.
+    # include the board's own config (the part and board data in chip.c) or hold its strings are never shared.
     assert "core/banner.o" in retrieved
-    assert "gen/board_info.o" not in retrieved and "obj/console.o" not in retrieved
+    assert "gen/board_info.o" not in retrieved and "obj/chip.o" not in retrieved
 
 
-def test_shared_cache_reuses_stm32_drivers_across_parts(tmp_path: Path) -> None:
-    """The STM32 drivers read the part and board from data (chip.c), so an F401 and an F405 board (other
-    peripheral sets, IRQ counts, flash sizes and REPL USARTs; one of them emulated) share every driver object."""
+# The only stm32 port files compiled per board: chip.c turns the board and part into data (`stm32_chip`), which
+# every other port file reads; mod_os.c places /flash. Everything else must stay shared between boards.
+STM32_PER_BOARD = {"chip.c", "mod_os.c"}
+BOARD_HEADERS = {"board_config.h", "pins.h"}  # rendered per board (core_config.h and qstr_gen.h are per port)
+SERIES_HEADER = "stm32_series.h"  # ports/stm32/series/<f4|f7>/: the register layouts of the board's series
+
+
+def stm32_port_sources(port: Path) -> list[Path]:
+    return sorted(port.glob("*.c")) + sorted(port.glob("*.S")) + sorted(port.glob("drivers/*.c"))
+
+
+def include_chain(start: Path, wanted: set[str], search: list[Path]) -> list[str] | None:
+    """The chain of quoted #includes from `start` to a header named in `wanted`, or None. Headers found in no
+    directory of `search` (system headers, per-port generated ones) end a chain."""
+    stack: list[tuple[Path, list[str]]] = [(start, [start.name])]
+    seen: set[Path] = set()
+    while stack:
+        path, chain = stack.pop()
+        for name in re.findall(r'^\s*#\s*include\s+"([^"]+)"', path.read_text(encoding="utf-8"), re.MULTILINE):
+            if Path(name).name in wanted:
+                return [*chain, name]
+            found = next((d / name for d in [path.parent, *search] if (d / name).is_file()), None)
+            if found is not None and found not in seen:
+                seen.add(found)
+                stack.append((found, [*chain, name]))
+    return None
+
+
+def stm32_chains(port: Path, wanted: set[str]) -> dict[str, list[str] | None]:
+    """Port source (relative to the port) -> its include chain to a header in `wanted`, or None."""
+    search = [port, port.parent.parent / "core", port.parent.parent / "core/fs"]
+    return {src.relative_to(port).as_posix(): include_chain(src, wanted, search) for src in stm32_port_sources(port)}
+
+
+def object_name(source: str) -> str:
+    return f"obj/{Path(source).with_suffix('.o').as_posix()}"
+
+
+def test_shared_cache_reuses_stm32_port_files_across_parts_and_series(tmp_path: Path) -> None:
+    """An F401 board, then an F405 board (other peripheral sets, IRQ counts, flash sizes, clocks, crystals, REPL
+    USARTs, pins and LEDs; one of them emulated): the second compiles only its data (chip.c, its pin tables and
+    identity) and mod_os.c, and takes every other port, driver, core and kfs object from the cache. The F767
+    (Cortex-M7F) then takes from the cache the whole core and every port file that does not read the series'
+    register layouts: its objects are compiled for the ISA both cores run, and only the firmware links for the M7."""
     tree = checkout(tmp_path / "cache")
-    result = subprocess.run([sys.executable, "-m", "SCons", "-Q", "BOARD=NUCLEO_F401RE,NETDUINO_PLUS_2", "-j1"],
-                            cwd=tree, capture_output=True, text=True, check=True)
-    retrieved = set(re.findall(r"Retrieved `build/NETDUINO_PLUS_2/([^']+)' from cache", result.stdout))
-    compiled = set(re.findall(r"^CC +build/NETDUINO_PLUS_2/(\S+)$", result.stdout, re.MULTILINE))
+    result = subprocess.run([sys.executable, "-m", "SCons", "-Q", "BOARD=NUCLEO_F401RE,NETDUINO_PLUS_2,NUCLEO_F767ZI",
+                             "-j1"], cwd=tree, capture_output=True, text=True, check=True)
+
+    def objects(board: str, pattern: str) -> set[str]:
+        return set(re.findall(pattern.format(re.escape(board)), result.stdout, re.MULTILINE))
+
+    retrieved = objects("NETDUINO_PLUS_2", r"Retrieved `build/{}/([^']+)' from cache")
+    compiled = objects("NETDUINO_PLUS_2", r"^(?:CC|AS) +build/{}/(\S+)$")
     port = tree / "ports/stm32"
-    drivers = {f"obj/drivers/{src.stem}.o" for src in port.glob("drivers/*.c")} - {"obj/drivers/board_io.o"}
-    assert {"obj/drivers/uart.o", "obj/drivers/gpio.o", "obj/drivers/spi.o", "obj/drivers/irq.o"} <= drivers
-    assert drivers <= retrieved, sorted(drivers - retrieved)
-    assert {"obj/vectors.o", "obj/system.o", "obj/main.o", "obj/startup.o"} <= retrieved
-    # What does differ is compiled for the board: the part's data and the board's pins and clocks.
-    assert {"obj/chip.o", "obj/clock.o", "obj/console.o", "obj/drivers/board_io.o", "gen/pins.o"} <= compiled
-    assert not compiled & drivers
-    # The two parts' data really differ (F401: 85 interrupts, USART1/2/6; F405: 82, USART1..6), yet both
-    # firmwares link the same driver code.
-    for obj in ("obj/drivers/uart.o", "obj/drivers/irq.o"):
+    chains = stm32_chains(port, {SERIES_HEADER})
+    shared = {object_name(src) for src in chains if src not in STM32_PER_BOARD}
+    assert {"obj/drivers/uart.o", "obj/clock.o", "obj/console.o", "obj/mod_machine.o", "obj/mod_machine_io.o",
+            "obj/drivers/board_io.o", "obj/vectors.o", "obj/startup.o"} <= shared
+    assert shared <= retrieved, sorted(shared - retrieved)
+    # What does differ is compiled for the board: the part's and board's data, its pin tables and identity strings.
+    per_board = {"obj/chip.o", "obj/mod_os.o", "gen/pins.o", "gen/board_info.o"}
+    assert compiled == per_board, sorted(compiled)
+    # The two boards' data really differ (F401: 85 interrupts, USART1/2/6, 84 MHz, console on USART2; F405: 82,
+    # USART1..6, 168 MHz, console on USART1), yet both firmwares link the same code.
+    for obj in ("obj/drivers/uart.o", "obj/drivers/irq.o", "obj/clock.o", "obj/console.o", "obj/mod_machine_io.o"):
         assert (tree / "build/NETDUINO_PLUS_2" / obj).read_bytes() == (tree / "build/NUCLEO_F401RE" / obj).read_bytes()
     assert (tree / "build/NETDUINO_PLUS_2/obj/chip.o").read_bytes() != \
         (tree / "build/NUCLEO_F401RE/obj/chip.o").read_bytes()
+
+    # The F767: it compiles its data and the files that read the F7's register layouts, nothing else.
+    f4, f7 = tree / "build/NETDUINO_PLUS_2", tree / "build/NUCLEO_F767ZI"
+    f7_compiled = objects("NUCLEO_F767ZI", r"^(?:CC|AS) +build/{}/(\S+)$")
+    f7_retrieved = objects("NUCLEO_F767ZI", r"Retrieved `build/{}/([^']+)' from cache")
+    series = {object_name(src) for src, chain in chains.items() if chain}
+    assert {"obj/clock.o", "obj/console.o", "obj/drivers/uart.o", "obj/drivers/i2c_v2.o", "obj/drivers/flash.o"} <= series
+    assert f7_compiled == series | per_board, sorted(f7_compiled ^ (series | per_board))
+    portable = {f"core/{p.name}" for p in (f7 / "core").glob("*.o")} | {f"fs/{p.name}" for p in (f7 / "fs").glob("*.o")}
+    assert {"core/vm.o", "core/mod_os_kfs.o", "fs/kfs_file.o"} <= portable
+    assert portable | {"gen/frozen_modules.o", "obj/drivers/gpio.o", "obj/mod_machine.o", "obj/startup.o",
+                       "obj/system.o"} <= f7_retrieved
+    # The layouts really differ; the instruction set is the one both cores run; the link is the M7's (its C
+    # library variant has the double-precision FPU; the F4's has the single-precision one).
+    assert (f7 / "obj/drivers/uart.o").read_bytes() != (f4 / "obj/drivers/uart.o").read_bytes()
+    assert b"-mcpu=cortex-m4" in (f7 / "obj/drivers/uart.o").read_bytes()  # the producer string in the debug info
+    assert "/v7e-m+dp/hard/" in (f7 / "firmware.map").read_text() and "/v7e-m+fp/hard/" in (f4 / "firmware.map").read_text()
+    assert (f7 / "firmware.elf").is_file() and (f7 / "firmware.dfu").is_file()
+
+
+def test_shared_stm32_port_files_include_nothing_of_the_board() -> None:
+    """The static side of the test above, naming the culprit: no shared port file reaches a per-board header
+    (board_config.h, pins.h, or a port header that includes one), so none can start depending on the board
+    again without moving to PER_BOARD in ports/stm32/SConscript, which must list exactly STM32_PER_BOARD."""
+    port = ROOT / "ports/stm32"
+    sconscript = (port / "SConscript").read_text(encoding="utf-8")
+    match = re.search(r"^PER_BOARD = \{([^}]*)\}", sconscript, re.MULTILINE)
+    assert match, "ports/stm32/SConscript no longer names PER_BOARD"
+    assert set(re.findall(r'"([^"]+)"', match.group(1))) == STM32_PER_BOARD
+    chains = stm32_chains(port, BOARD_HEADERS)
+    leaking = {name: chain for name, chain in chains.items() if chain and name not in STM32_PER_BOARD}
+    assert not leaking, leaking
+    assert chains["chip.c"], "chip.c reads the board (the check would find nothing)"
+    # Both series define the same names, so a file compiles for either.
+    names = [set(re.findall(r"^#define (STM32_\w+)", (port / "series" / s / SERIES_HEADER).read_text(), re.MULTILINE))
+             for s in ("f4", "f7")]
+    assert names[0] == names[1] and "STM32_F7" in names[0]
+
+
+def test_core_config_is_the_same_for_every_board_of_a_port(tmp_path: Path) -> None:
+    """gen/core_config.h (what the portable core may read) holds nothing of the board or its CPU core, so the
+    core objects of an F767 (Cortex-M7F) and an F405 (Cortex-M4F) can be the same."""
+    from kiln.boards import list_board_ids, load_board
+    from kiln.render import render_board
+
+    texts: dict[str, set[str]] = {}
+    for port, board_id in list_board_ids():
+        board = load_board(board_id)
+        written = {p.name: p for p in render_board(board, tmp_path / board.build_id)}
+        texts.setdefault(port, set()).add(written["core_config.h"].read_text())
+    assert len(texts["stm32"]) == 1 and len(texts["rp2"]) == 1 and len(texts["esp32"]) == 1, texts
+    assert not re.search(r"^#define (\w*CORTEX|KILN_CORE_(?!CONFIG_H\b))", next(iter(texts["stm32"])), re.MULTILINE)

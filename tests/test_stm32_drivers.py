@@ -284,8 +284,9 @@ def test_uart_refuses_console_and_missing_ones(chip: Callable[..., Stm32]) -> No
 
 @pytest.mark.parametrize("board_id", [F4, F7, "NUCLEO_F401RE", "NUCLEO_F411RE", "NUCLEO_F446RE"])
 def test_chip_data_matches_the_board_and_mcu_files(chip: Callable[..., Stm32], board_id: str) -> None:
-    """The drivers are compiled once per CPU and read the part from stm32_chip (chip.c, per board): its
-    USART set, REPL USART, flash region and emulator flag must be those of the board and MCU files."""
+    """The port's files are compiled once per series and read the part and board from stm32_chip (chip.c, per
+    board): its USART set, REPL USART, clocks, memory regions and emulator flag must be those of the board and
+    MCU files."""
     stm = chip(board_id)
     board = load_board(board_id)
     layout = struct_layouts(stm.machine.elf_path, ["stm32_chip_t"])["stm32_chip_t"]
@@ -301,6 +302,22 @@ def test_chip_data_matches_the_board_and_mcu_files(chip: Callable[..., Stm32], b
     assert (field("flash_base", 4), field("flash_size", 4)) == (flash.origin, flash.length)
     assert field("emulator", 1) == (1 if board.data.get("emulator") else 0)
     assert field("selftest", 4) == 0, "only the SELFTEST variant links the self-test"
+    # The clock, console and memory facts that clock.c, console.c and mod_machine_io.c read instead of being
+    # compiled per board: the board file's values, and the REPL USART's base, bus, enable bit, vector and pin
+    # function from the reference manuals (RM0090/RM0410 memory map, RCC and NVIC chapters; AF from the datasheets).
+    clock, repl = board.data["clock"], board.data["repl"]
+    assert (field("cpu_hz", 4), field("xtal_hz", 4)) == (clock["cpu_hz"], clock["xtal_hz"])
+    assert field("repl_baud", 4) == repl["baud"]
+    assert (field("repl_tx_pin", 2), field("repl_rx_pin", 2)) == (pin(repl["tx"]), pin(repl["rx"]))
+    usart, apb2, enable, irq = {1: (0x40011000, True, 1 << 4, 37), 2: (0x40004400, False, 1 << 17, 38),
+                                3: (0x40004800, False, 1 << 18, 39), 4: (0x40004C00, False, 1 << 19, 52),
+                                5: (0x40005000, False, 1 << 20, 53), 6: (0x40011400, True, 1 << 5, 71)}[repl["uart"]]
+    assert (field("console_base", 4), field("console_on_apb2", 1), field("console_rcc_bit", 4)) == (usart, apb2, enable)
+    assert field("console_irq", 1) == irq and field("console_af", 1) == (7 if repl["uart"] <= 3 else 8)
+    ram = board.region("RAM")
+    assert (field("ram_base", 4), field("ram_size", 4)) == (ram.origin, ram.length)
+    ccm = next((r for r in board.regions if r.name == "CCM"), None)
+    assert (field("ccm_base", 4), field("ccm_size", 4)) == ((ccm.origin, ccm.length) if ccm else (0, 0))
     # ... and the shared UART driver acts on it: the console's is busy, the part's others open.
     for index in range(1, 9):
         expected = -EBUSY if index == board.data["repl"]["uart"] else 0 if index in uarts else -ENODEV

@@ -1,4 +1,4 @@
-/* chip.c: `stm32_chip`, the part's peripheral set and the board facts the drivers read (compiled per board). */
+/* chip.c: `stm32_chip`, the part's and the board's facts every other port file reads (the one file compiled per board). */
 #include <stddef.h>
 
 #include "board_config.h"
@@ -35,5 +35,31 @@ const stm32_chip_t stm32_chip = {
     .selftest = stm32_selftest,
 #else
     .selftest = NULL,
+#endif
+    .cpu_hz = KILN_CPU_HZ,
+    .xtal_hz = KILN_XTAL_HZ,
+    .apb2_max_hz = STM32_APB2_MAX_HZ,
+    .overdrive_hz = STM32_OVERDRIVE_HZ,
+    .pwr_vos = STM32_VOS,
+#ifdef KILN_STM32_EMULATOR_HZ
+    .emulator_cpu_hz = KILN_STM32_EMULATOR_HZ,
+#else
+    .emulator_cpu_hz = 0u,
+#endif
+    .console_base = CON_BASE,
+    .console_rcc_bit = CON_EN_BIT,
+    .console_on_apb2 = CON_ON_APB2 != 0,
+    .console_af = CON_AF,
+    .repl_tx_pin = KILN_REPL_TX_PIN,
+    .repl_rx_pin = KILN_REPL_RX_PIN,
+    .repl_baud = KILN_REPL_BAUD,
+    .ram_base = KILN_REGION_RAM_ORIGIN,
+    .ram_size = KILN_REGION_RAM_LENGTH,
+#ifdef KILN_REGION_CCM_ORIGIN
+    .ccm_base = KILN_REGION_CCM_ORIGIN,
+    .ccm_size = KILN_REGION_CCM_LENGTH,
+#else
+    .ccm_base = 0u,
+    .ccm_size = 0u,
 #endif
 };

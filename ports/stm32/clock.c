@@ -2,10 +2,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "board_config.h"
-#include "stm32_part.h"
+#include "drivers/chip.h"
 #include "stm32_port.h"
 #include "stm32_regs.h"
+#include "stm32_series.h"
+
+/* The board's clocks and the part's limits are data (`stm32_chip`, chip.c), so this file compiles once for
+   every board of a series. */
 
 /* Crystals start in about 2 ms (datasheets' tSU(HSE)); slow or marginal ones get 50x that. */
 #define HSE_TIMEOUT_US 100000u
@@ -126,9 +129,9 @@ static bool select_hsi(void) {
 static void fall_back_to_hsi(void) {
     const bool on_hsi = select_hsi();
     RCC_CR &= ~(RCC_CR_PLLON | RCC_CR_HSEON);
-#if STM32_OVERDRIVE_HZ
-    PWR_CR &= ~(PWR_CR_ODSWEN | PWR_CR_ODEN);
-#endif
+    if (stm32_chip.overdrive_hz != 0u) {
+        PWR_CR &= ~(PWR_CR_ODSWEN | PWR_CR_ODEN);
+    }
     if (on_hsi) {
         /* Fewer wait states are only safe once SYSCLK is known to be the slow clock. */
         FLASH_ACR = flash_acr(0u);
@@ -141,8 +144,9 @@ static void fall_back_to_hsi(void) {
 
 static bool bring_up_pll(void) {
     pll_plan_t plan;
-    const uint32_t source_hz = KILN_XTAL_HZ != 0u ? KILN_XTAL_HZ : STM32_HSI_HZ;
-    if (!pll_plan(source_hz, KILN_CPU_HZ, &plan)) {
+    const uint32_t xtal_hz = stm32_chip.xtal_hz;
+    const uint32_t source_hz = xtal_hz != 0u ? xtal_hz : STM32_HSI_HZ;
+    if (!pll_plan(source_hz, stm32_chip.cpu_hz, &plan)) {
         return false;
     }
     if ((RCC_CFGR & RCC_CFGR_SWS_MASK) != RCC_CFGR_SWS_HSI && !select_hsi()) {
@@ -152,7 +156,7 @@ static bool bring_up_pll(void) {
     if (!wait_for(&RCC_CR, RCC_CR_PLLRDY, 0u, STEP_TIMEOUT_US)) {
         return false;
     }
-    if (KILN_XTAL_HZ != 0u) {
+    if (xtal_hz != 0u) {
         RCC_CR |= RCC_CR_HSEON;
         if (!wait_for(&RCC_CR, RCC_CR_HSERDY, RCC_CR_HSERDY, HSE_TIMEOUT_US)) {
             return false;
@@ -161,17 +165,16 @@ static bool bring_up_pll(void) {
     /* Voltage scale must be set while the PLL is off; it applies once the PLL runs. */
     RCC_APB1ENR |= RCC_APB1ENR_PWREN;
     (void)RCC_APB1ENR; /* the enable needs a bus cycle before PWR answers */
-    PWR_CR = (PWR_CR & ~PWR_CR_VOS_MASK) | STM32_VOS;
+    PWR_CR = (PWR_CR & ~PWR_CR_VOS_MASK) | stm32_chip.pwr_vos;
 
     RCC_PLLCFGR = (RCC_PLLCFGR & ~RCC_PLLCFGR_OURS) | (plan.m << RCC_PLLCFGR_M_POS) |
                   (plan.n << RCC_PLLCFGR_N_POS) | ((plan.p / 2u - 1u) << RCC_PLLCFGR_P_POS) |
-                  (KILN_XTAL_HZ != 0u ? RCC_PLLCFGR_SRC_HSE : 0u) | (plan.q << RCC_PLLCFGR_Q_POS);
+                  (xtal_hz != 0u ? RCC_PLLCFGR_SRC_HSE : 0u) | (plan.q << RCC_PLLCFGR_Q_POS);
     RCC_CR |= RCC_CR_PLLON;
     if (!wait_for(&RCC_CR, RCC_CR_PLLRDY, RCC_CR_PLLRDY, STEP_TIMEOUT_US)) {
         return false;
     }
-#if STM32_OVERDRIVE_HZ
-    if (plan.hz > STM32_OVERDRIVE_HZ) {
+    if (stm32_chip.overdrive_hz != 0u && plan.hz > stm32_chip.overdrive_hz) {
         PWR_CR |= PWR_CR_ODEN;
         if (!wait_for(&PWR_CSR, PWR_CSR_ODRDY, PWR_CSR_ODRDY, STEP_TIMEOUT_US)) {
             return false;
@@ -181,15 +184,14 @@ static bool bring_up_pll(void) {
             return false;
         }
     }
-#endif
     /* Wait states go up before the clock does, and must read back before the switch. */
     const uint32_t wait_states = (plan.hz - 1u) / FLASH_HZ_PER_WAIT_STATE;
     FLASH_ACR = flash_acr(wait_states);
     if (!wait_for(&FLASH_ACR, FLASH_ACR_LATENCY_MASK, wait_states, STEP_TIMEOUT_US)) {
         return false;
     }
-    const uint32_t apb2_div = apb_divider(plan.hz, STM32_APB2_MAX_HZ);
-    const uint32_t apb1_div = apb_divider(plan.hz, STM32_APB2_MAX_HZ / 2u);
+    const uint32_t apb2_div = apb_divider(plan.hz, stm32_chip.apb2_max_hz);
+    const uint32_t apb1_div = apb_divider(plan.hz, stm32_chip.apb2_max_hz / 2u);
     RCC_CFGR = (RCC_CFGR & ~(RCC_CFGR_HPRE_MASK | RCC_CFGR_PPRE_MASK(RCC_CFGR_PPRE1_POS) |
                              RCC_CFGR_PPRE_MASK(RCC_CFGR_PPRE2_POS))) |
                (ppre_bits(apb1_div) << RCC_CFGR_PPRE1_POS) | (ppre_bits(apb2_div) << RCC_CFGR_PPRE2_POS);
@@ -223,21 +225,19 @@ const stm32_clocks_t *stm32_clock_init(void) {
     clocks.apb2_hz = STM32_HSI_HZ;
     clocks.on_pll = false;
     guard_start();
-    if (KILN_CPU_HZ > STM32_HSI_HZ && !bring_up_pll()) {
+    if (stm32_chip.cpu_hz > STM32_HSI_HZ && !bring_up_pll()) {
         fall_back_to_hsi();
     }
-#ifdef KILN_STM32_EMULATOR_HZ
     /*
      * QEMU ignores RCC, so the fallback above leaves us "on HSI", yet it clocks the core and SysTick at
      * its fixed machine clock. Timing from 16 MHz would make every millisecond 10x short there, so we
      * report the emulator's clock (set by the SConscript from the board's `emulator` key).
      */
-    if (clocks.emulated) {
-        clocks.cpu_hz = KILN_STM32_EMULATOR_HZ;
-        clocks.apb1_hz = KILN_STM32_EMULATOR_HZ;
-        clocks.apb2_hz = KILN_STM32_EMULATOR_HZ;
+    if (clocks.emulated && stm32_chip.emulator_cpu_hz != 0u) {
+        clocks.cpu_hz = stm32_chip.emulator_cpu_hz;
+        clocks.apb1_hz = stm32_chip.emulator_cpu_hz;
+        clocks.apb2_hz = stm32_chip.emulator_cpu_hz;
     }
-#endif
     SYST_CSR = 0u;
 #if STM32_F7
     enable_icache();

@@ -3,16 +3,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "board_config.h"
+#include "drivers/chip.h"
 #include "hal.h"
-#include "stm32_console.h"
-#include "stm32_part.h"
 #include "stm32_port.h"
 #include "stm32_regs.h"
+#include "stm32_series.h"
 
 #define RX_SIZE 256u /* power of two: indices wrap with a mask */
 #define CONSOLE_PRIORITY 0x40u
 #define SPIN_LIMIT 1000000u /* tens of ms: far longer than one byte takes even at 9600 baud */
+
+/* Which USART, pins and baud rate are data (`stm32_chip`, chip.c from stm32_console.h and the board file), so
+   this file compiles once for every board of a series. */
+#define CON_BASE (stm32_chip.console_base)
+#define CON_IRQ ((uint32_t)stm32_chip.console_irq)
 
 #if STM32_F7
 #define CON_STATUS STM32_REG(CON_BASE + USART_F7_ISR)
@@ -40,7 +44,8 @@ static void pin_to_af(uint32_t code, bool pull_up) {
     const uint32_t pin = code % 16u;
     RCC_AHB1ENR |= 1u << port;
     (void)RCC_AHB1ENR; /* let the clock enable land before touching the port */
-    GPIO_AFR(port, pin) = (GPIO_AFR(port, pin) & ~(0xFu << (4u * (pin % 8u)))) | (CON_AF << (4u * (pin % 8u)));
+    GPIO_AFR(port, pin) = (GPIO_AFR(port, pin) & ~(0xFu << (4u * (pin % 8u)))) |
+                         ((uint32_t)stm32_chip.console_af << (4u * (pin % 8u)));
     GPIO_OSPEEDR(port) = (GPIO_OSPEEDR(port) & ~(3u << (2u * pin))) | (GPIO_SPEED_HIGH << (2u * pin));
     GPIO_PUPDR(port) = (GPIO_PUPDR(port) & ~(3u << (2u * pin))) | ((pull_up ? GPIO_PULL_UP : 0u) << (2u * pin));
     GPIO_MODER(port) = (GPIO_MODER(port) & ~(3u << (2u * pin))) | (GPIO_MODE_AF << (2u * pin));
@@ -50,18 +55,20 @@ void stm32_console_init(const stm32_clocks_t *clocks) {
     console_up = false;
     rx_head = 0u;
     rx_tail = 0u;
-#if CON_ON_APB2
-    RCC_APB2ENR |= CON_EN_BIT;
-    const uint32_t pclk = clocks->apb2_hz;
-#else
-    RCC_APB1ENR |= CON_EN_BIT;
-    const uint32_t pclk = clocks->apb1_hz;
-#endif
-    pin_to_af(KILN_REPL_TX_PIN, false);
-    pin_to_af(KILN_REPL_RX_PIN, true); /* an unconnected RX idles high instead of reading noise */
+    uint32_t pclk;
+    if (stm32_chip.console_on_apb2) {
+        RCC_APB2ENR |= stm32_chip.console_rcc_bit;
+        pclk = clocks->apb2_hz;
+    } else {
+        RCC_APB1ENR |= stm32_chip.console_rcc_bit;
+        pclk = clocks->apb1_hz;
+    }
+    pin_to_af(stm32_chip.repl_tx_pin, false);
+    pin_to_af(stm32_chip.repl_rx_pin, true); /* an unconnected RX idles high instead of reading noise */
 
+    const uint32_t baud = stm32_chip.repl_baud;
     CON_CR1 = 0u;
-    CON_BRR = (pclk + KILN_REPL_BAUD / 2u) / KILN_REPL_BAUD; /* 16x oversampling: BRR = pclk / baud */
+    CON_BRR = (pclk + baud / 2u) / baud; /* 16x oversampling: BRR = pclk / baud */
 #if STM32_F7
     STM32_REG(CON_BASE + USART_F7_CR3) = USART_F7_CR3_OVRDIS; /* drop, do not stall, on overrun */
 #endif

@@ -2,6 +2,7 @@
    modules/machine.py (Pin, UART, I2C, SPI, RTC, ADC, WDT). Also the port's native-module table (kn_port_modules). */
 #include <string.h>
 
+#include "board_pins.h"
 #include "drivers/adc.h"
 #include "drivers/bootloader.h"
 #include "drivers/drv.h"
@@ -15,7 +16,6 @@
 #include "drivers/rtc.h"
 #include "drivers/uid.h"
 #include "hal.h"
-#include "pins.h"
 #include "state.h"
 #include "stm32_port.h"
 
@@ -143,10 +143,10 @@ static kn_obj m_pin_mode(kn_obj code) {
 }
 static KN_FUN1(m_pin_mode_obj, m_pin_mode);
 
-/* ((name, code, active_low), ...) from the board's generated pins.h table. */
+/* ((name, code, active_low), ...) from the board's generated table (gen/pins.c, ends with a NULL name). */
 static kn_obj m_board_pins(void) {
     kn_obj list = kn_list_new(0, NULL);
-    for (size_t i = 0; i < KILN_BOARD_PIN_COUNT; i++) {
+    for (size_t i = 0; kiln_board_pins[i].name != NULL; i++) {
         kn_obj t[3] = {kn_str_new_c(kiln_board_pins[i].name), KN_MKSMALL(kiln_board_pins[i].code),
                        KN_BOOL(kiln_board_pins[i].active_low)};
         kn_list_append(list, kn_tuple_new(3, t));

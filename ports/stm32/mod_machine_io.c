@@ -2,7 +2,6 @@
    `_pyb` (LED, Switch) under the frozen modules/ (Python); interrupt events reach Python via micropython.schedule. */
 #include <string.h>
 
-#include "board_config.h"
 #include "drivers/board_io.h"
 #include "drivers/chip.h"
 #include "drivers/dac.h"
@@ -13,7 +12,6 @@
 #include "drivers/timer.h"
 #include "hal.h"
 #include "state.h"
-#include "stm32_part.h"
 #include "stm32_port.h"
 
 kn_obj kn_module_from_table(kn_obj name, const kn_method_t *items, size_t n);
@@ -312,23 +310,20 @@ typedef struct {
     uint32_t width;
 } mem_obj_t;
 
+/* True when [addr, addr + width) lies inside [start, start + size) (a region of size 0 holds nothing). */
+static bool mem_in(uint32_t addr, uint32_t width, uint32_t start, uint32_t size) {
+    return size >= width && addr >= start && addr - start <= size - width;
+}
+
+/* The board's regions come from `stm32_chip` (chip.c), so this file compiles once for every board. */
 static bool mem_ok(uint32_t addr, uint32_t width) {
-    static const struct {
-        uint32_t start, end;
-    } ok[] = {
-        {KILN_REGION_FLASH_ORIGIN, KILN_REGION_FLASH_ORIGIN + KILN_REGION_FLASH_LENGTH},
-        {KILN_REGION_RAM_ORIGIN, KILN_REGION_RAM_ORIGIN + KILN_REGION_RAM_LENGTH},
-        {0x40000000u, 0x60000000u}, /* APB1, APB2, AHB1, AHB2 */
-        {0xE000E000u, 0xE000F000u}, /* SysTick, NVIC, SCB */
-    };
-    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
-        if (addr >= ok[i].start && addr <= ok[i].end - width) return true;
-#ifdef KILN_REGION_CCM_ORIGIN
-    if (!stm32_clocks()->emulated && addr >= KILN_REGION_CCM_ORIGIN &&
-        addr <= KILN_REGION_CCM_ORIGIN + KILN_REGION_CCM_LENGTH - width)
+    if (mem_in(addr, width, stm32_chip.flash_base, stm32_chip.flash_size) ||
+        mem_in(addr, width, stm32_chip.ram_base, stm32_chip.ram_size) ||
+        mem_in(addr, width, 0x40000000u, 0x20000000u) || /* APB1, APB2, AHB1, AHB2 */
+        mem_in(addr, width, 0xE000E000u, 0x1000u))       /* SysTick, NVIC, SCB */
         return true;
-#endif
-    return false;
+    /* The CCM is absent in QEMU: touching it there would fault. */
+    return !stm32_clocks()->emulated && mem_in(addr, width, stm32_chip.ccm_base, stm32_chip.ccm_size);
 }
 
 static kn_obj mem_subscr(kn_obj o, kn_obj index, kn_obj value) {
@@ -414,7 +409,6 @@ static const kn_method_t io_table[] = {
     {KN_Q(_dac_init), KN_OBJ(&m_dac_init_obj)},
     {KN_Q(_dac_write), KN_OBJ(&m_dac_write_obj)},
     {KN_Q(_dac_deinit), KN_OBJ(&m_dac_deinit_obj)},
-    {KN_Q(_HAS_DAC), KN_BOOL(STM32_HAS_DAC)},
     {KN_Q(mem8), KN_OBJ(&mem8_obj)},
     {KN_Q(mem16), KN_OBJ(&mem16_obj)},
     {KN_Q(mem32), KN_OBJ(&mem32_obj)},
@@ -425,6 +419,7 @@ static const kn_method_t io_table[] = {
 void stm32_machine_io_register(kn_obj globals) {
     for (size_t i = 0; i < sizeof io_table / sizeof io_table[0]; i++)
         kn_dict_set(globals, io_table[i].name, io_table[i].value);
+    kn_dict_set(globals, KN_Q(_HAS_DAC), KN_BOOL(stm32_chip.has_dac)); /* the part's, from chip.c */
 }
 
 /* ---- pyb: the board's LEDs and user switch ---- */

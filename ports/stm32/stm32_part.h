@@ -1,13 +1,14 @@
-/* stm32_part.h: per-part facts keyed on board_config.h (clock limits, IRQ count, peripheral set); per-board files only. */
+/* stm32_part.h: per-part facts keyed on board_config.h (clock limits, IRQ count, peripheral set); chip.c only. */
 #ifndef KILN_STM32_PART_H
 #define KILN_STM32_PART_H
 
 #include "board_config.h"
 #include "drivers/chip.h"
+#include "stm32_series.h"
 
 /*
- * Only files compiled for each board include this (clock.c, console.c, chip.c, ...); the drivers read the
- * same facts from `stm32_chip` (drivers/chip.h) so that they compile once per CPU core.
+ * Only chip.c, compiled for each board, includes this: every other port file (clock, console and drivers
+ * alike) reads the same facts from `stm32_chip` (drivers/chip.h), so that it compiles once per series.
  *
  * STM32_APB2_MAX_HZ     fastest APB2 clock; APB1 may run at half of it on every part here.
  * STM32_VOS             PWR_CR VOS field (bits 15:14) needed to run at the part's maximum clock.
@@ -21,7 +22,7 @@
  * STM32_HAS_DAC         DAC with two channels on PA4/PA5
  * STM32_TIM_MASK        bit n: TIMn exists
  * STM32_ADC_TEMP_CH     ADC1 channel of the temperature sensor
- * STM32_PART_F7         1 for an F7 part (which must be built for the Cortex-M7F: chip.h keys STM32_F7 on the core)
+ * STM32_PART_F7         1 for an F7 part (checked against the series the SConscript chose from the MCU's family)
  */
 #if defined(KILN_MCU_STM32F405RG) || defined(KILN_MCU_STM32F405VG) || defined(KILN_MCU_STM32F405ZG) || \
     defined(KILN_MCU_STM32F407VG) || defined(KILN_MCU_STM32F407ZG) || defined(KILN_MCU_STM32F415RG)
@@ -105,14 +106,12 @@
 #endif
 
 #if STM32_PART_F7 != STM32_F7
-#error "stm32_part.h: F7 parts are built for the Cortex-M7F and F4 parts for the Cortex-M4F (chip.h keys layouts on the core)"
+#error "stm32_part.h: the MCU file's family names the other series (chip.h takes the register layouts from it)"
 #endif
 
 #if STM32_IRQ_COUNT > STM32_IRQ_MAX
 #error "stm32_part.h: this part has more interrupts than chip.h's STM32_IRQ_MAX leaves room for"
 #endif
-
-#define STM32_HSI_HZ 16000000u
 
 #if KILN_REPL_UART < 1 || KILN_REPL_UART > 6 || !((STM32_UART_MASK >> KILN_REPL_UART) & 1u)
 #error "KILN_REPL_UART names a USART this MCU does not have (the console drives USART1..6)"

@@ -23,7 +23,7 @@ const stm32_clocks_t *stm32_clocks(void);
 /* SysTick at 1 kHz from cpu_hz; resets the millisecond count. */
 void stm32_tick_init(uint32_t cpu_hz);
 
-/* Console USART from board_config.h; resets the receive ring buffer. */
+/* Console USART, pins and baud rate from stm32_chip (chip.c); resets the receive ring buffer. */
 void stm32_console_init(const stm32_clocks_t *clocks);
 
 /* Waits (bounded) until the console has shifted out everything written so far. */

@@ -5,6 +5,7 @@
 #include "drivers/irq.h"
 #include "hal.h"
 #include "stm32_port.h"
+#include "stm32_series.h"
 
 /* One table for every part: 112 device interrupts covers the largest (F767, 110). It holds nothing of the
    board or part (the console's interrupt is told apart in drivers/irq.c), so it compiles once per CPU. */

@@ -8,6 +8,7 @@
 #include "drivers/rcc.h"
 #include "drivers/wait.h"
 #include "stm32_port.h"
+#include "stm32_series.h"
 
 #define SR 0x00u
 #define CR1 0x04u

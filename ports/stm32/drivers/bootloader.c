@@ -6,6 +6,7 @@
 #include "drivers/drv.h"
 #include "drivers/wait.h"
 #include "stm32_regs.h"
+#include "stm32_series.h"
 
 #define RCC_AHB2ENR DRV_REG(STM32_RCC + 0x34u)
 #define RCC_AHB1RSTR DRV_REG(STM32_RCC + RCC_AHB1RSTR_OFF)

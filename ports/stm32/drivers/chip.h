@@ -1,52 +1,18 @@
-/* chip.h: what the drivers know of the STM32: register layouts per CPU core, the part and board as data (chip.c). */
+/* chip.h: what the port's files know of the STM32 as data (`stm32_chip`, chip.c) and its fixed addresses. */
 #ifndef KILN_STM32_CHIP_H
 #define KILN_STM32_CHIP_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "core_config.h"
-
 /*
- * Nothing here depends on the board or the part number, so a driver compiles to the same object for every
- * board with the same CPU core (and the shared object cache hands it to the next board). Differences
- * between parts are the data in `stm32_chip` (chip.c, compiled per board from stm32_part.h and
- * board_config.h); differences in register layout follow the CPU: the F7 parts are the Cortex-M7 ones.
- *
- * STM32_F7              1 for the F7 register layouts (USART, I2C, flash ACR, caches), 0 for F4
- * STM32_I2C_V2          1: the F7's I2C (TIMINGR, NBYTES); 0: the F4's I2C (CCR/TRISE, SB/ADDR/BTF)
- * STM32_IRQ_MAX         device interrupts the driver tables have room for (the largest part of the CPU)
- * STM32_UID_BASE        96-bit unique device ID
- * STM32_FLASH_SIZE_REG  16-bit flash size in KiB
- * STM32_CAL_*           factory calibration values (temperature at 30/110 C, VREFINT at 3.3 V)
- * STM32_SYSMEM_BASE     system memory: the ST ROM bootloader's vector table
- * STM32_FLASH_UNIT      size of sectors 0..3; sector 4 is 4 units, the rest 8 units (single-bank F7)
+ * Nothing here depends on the board, the part number or the series, so a file that reads the chip through this
+ * header compiles to the same object for every STM32 board (and the shared object cache hands it to the next
+ * board). Differences between parts and boards are the data in `stm32_chip` (chip.c, compiled per board from
+ * stm32_part.h and board_config.h); differences in register layout between the F4 and F7 series are in
+ * stm32_series.h (series/f4/ or series/f7/, on the port files' include path from the MCU file's `family`),
+ * which only the files that need them include. (The portable core sees neither: kiln/toolchains.py.)
  */
-#if defined(KILN_CORE_CORTEX_M7F)
-#define STM32_F7 1
-#define STM32_I2C_V2 1
-#define STM32_IRQ_MAX 110u /* F76x */
-#define STM32_UID_BASE 0x1FF0F420u
-#define STM32_FLASH_SIZE_REG 0x1FF0F442u
-#define STM32_CAL_VREFINT 0x1FF0F44Au
-#define STM32_CAL_TS1 0x1FF0F44Cu
-#define STM32_CAL_TS2 0x1FF0F44Eu
-#define STM32_SYSMEM_BASE 0x1FF00000u
-#define STM32_FLASH_UNIT 0x8000u
-#elif defined(KILN_CORE_CORTEX_M4F)
-#define STM32_F7 0
-#define STM32_I2C_V2 0
-#define STM32_IRQ_MAX 97u /* F446 */
-#define STM32_UID_BASE 0x1FFF7A10u
-#define STM32_FLASH_SIZE_REG 0x1FFF7A22u
-#define STM32_CAL_VREFINT 0x1FFF7A2Au
-#define STM32_CAL_TS1 0x1FFF7A2Cu
-#define STM32_CAL_TS2 0x1FFF7A2Eu
-#define STM32_SYSMEM_BASE 0x1FFF0000u
-#define STM32_FLASH_UNIT 0x4000u
-#else
-#error "chip.h: the STM32 drivers know the Cortex-M4F (F4) and Cortex-M7F (F7) parts"
-#endif
 
 /* The part's peripheral set and the board facts the drivers and the other shared files need, filled in by chip.c
    for each board. */
@@ -67,6 +33,26 @@ typedef struct {
     uint32_t emulator_timer_hz; /* 0, or the fixed rate an emulator's timers count at when it has no RCC */
     bool emulator;            /* the board also runs in an emulator (its `emulator` key): semihosting exit allowed */
     void (*selftest)(void);   /* test-only builds (feature driver_selftest): run instead of the REPL; else NULL */
+    /* The clock tree clock.c aims for. */
+    uint32_t cpu_hz;          /* the board's target core clock */
+    uint32_t xtal_hz;         /* its HSE crystal (0: none, the PLL runs from HSI) */
+    uint32_t apb2_max_hz;     /* the part's fastest APB2 clock; APB1 may run at half of it */
+    uint32_t overdrive_hz;    /* clocks above this need the regulator's over-drive (0: the part has none) */
+    uint32_t pwr_vos;         /* PWR_CR VOS field (bits 15:14) for the part's maximum clock */
+    uint32_t emulator_cpu_hz; /* 0, or the fixed core clock of the board's emulator when it has no RCC */
+    /* The REPL console (console.c) on USART `repl_uart`. */
+    uint32_t console_base;    /* its registers */
+    uint32_t console_rcc_bit; /* its clock enable in RCC_APB2ENR (console_on_apb2) or RCC_APB1ENR */
+    bool console_on_apb2;
+    uint8_t console_af;       /* alternate function of its pins */
+    uint16_t repl_tx_pin;     /* pin codes (port * 16 + pin) */
+    uint16_t repl_rx_pin;
+    uint32_t repl_baud;
+    /* The board's RAM regions (machine.mem8/16/32 may touch them); ccm_size 0 when the part has no CCM. */
+    uint32_t ram_base;
+    uint32_t ram_size;
+    uint32_t ccm_base;
+    uint32_t ccm_size;
 } stm32_chip_t;
 
 extern const stm32_chip_t stm32_chip;
@@ -76,7 +62,8 @@ static inline bool stm32_chip_has(uint32_t mask, uint32_t n) {
     return n < 32u && ((mask >> n) & 1u) != 0u;
 }
 
-/* ---- Fixed addresses shared by every part here ---- */
+/* ---- Fixed addresses and clocks shared by every part here ---- */
+#define STM32_HSI_HZ 16000000u
 #define STM32_RCC 0x40023800u
 #define STM32_FLASH_IF 0x40023C00u
 #define STM32_PWR 0x40007000u

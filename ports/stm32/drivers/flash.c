@@ -6,6 +6,7 @@
 #include "drivers/drv.h"
 #include "drivers/wait.h"
 #include "stm32_port.h"
+#include "stm32_series.h"
 
 #define FLASH_ACR DRV_REG(STM32_FLASH_IF + 0x00u)
 #define FLASH_KEYR DRV_REG(STM32_FLASH_IF + 0x04u)

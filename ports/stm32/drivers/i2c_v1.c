@@ -1,6 +1,7 @@
 /* i2c_v1.c: the F4's I2C controller (RM0090 ch. 27): START/SB, address/ADDR or AF, data TXE/RXNE/BTF, the
    RM's 1-, 2- and N-byte receive procedures, STOP; timing by CR2.FREQ, CCR and TRISE. */
 #include "drivers/chip.h"
+#include "stm32_series.h"
 
 #if !STM32_I2C_V2
 #include "drivers/drv.h"

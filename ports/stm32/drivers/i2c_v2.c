@@ -1,6 +1,7 @@
 /* i2c_v2.c: the F7's I2C controller (RM0410 ch. 30): TIMINGR from I2CCLK, transfers of up to 255 bytes per
    NBYTES with RELOAD beyond, AUTOEND for STOP, TXIS/RXNE/TC/TCR/NACKF/STOPF. */
 #include "drivers/chip.h"
+#include "stm32_series.h"
 
 #if STM32_I2C_V2
 #include "drivers/drv.h"

@@ -7,6 +7,7 @@
 #include "drivers/drv.h"
 #include "stm32_port.h"
 #include "stm32_regs.h"
+#include "stm32_series.h"
 
 #define NVIC_ICPR(n) STM32_REG(0xE000E280u + 4u * (n))
 #define PRIORITY_BITS 4u /* F4 and F7 implement the top four bits of each priority byte */

@@ -6,6 +6,7 @@
 #include "drivers/drv.h"
 #include "drivers/exti.h"
 #include "drivers/irq.h"
+#include "stm32_series.h"
 
 #define RCC_APB1RSTR DRV_REG(STM32_RCC + RCC_APB1RSTR_OFF)
 #define RCC_APB2RSTR DRV_REG(STM32_RCC + RCC_APB2RSTR_OFF)

@@ -6,6 +6,7 @@
 #include "drivers/gpio.h"
 #include "drivers/rcc.h"
 #include "drivers/wait.h"
+#include "stm32_series.h"
 
 #define CR1 0x00u
 #define CR2 0x04u

@@ -8,6 +8,7 @@
 #include "drivers/irq.h"
 #include "drivers/rcc.h"
 #include "drivers/wait.h"
+#include "stm32_series.h"
 
 #if STM32_F7
 #define CR1 0x00u

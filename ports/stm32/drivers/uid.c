@@ -3,6 +3,7 @@
 
 #include "drivers/chip.h"
 #include "drivers/drv.h"
+#include "stm32_series.h"
 
 void stm32_unique_id(uint8_t out[12]) {
     /* Word reads: the ID area is read-only system memory, byte lanes are not guaranteed on every bus. */
