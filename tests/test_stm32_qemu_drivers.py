@@ -44,11 +44,18 @@ def run_selftest(elf: Path, tmp_path: Path, extra: list[str] | None = None) -> t
     sock_path = tmp_path / "usart2.sock"
     args = ["-serial", f"unix:{sock_path},server=on,wait=off", *(extra or [])]
     with QemuStm32(elf, "pipe", extra_args=args) as emulator:
-        deadline = time.monotonic() + 5
-        while not sock_path.exists() and time.monotonic() < deadline:
-            time.sleep(0.01)
+        # QEMU creates the socket file before it listens on it: retry until it accepts (a loaded CI machine
+        # saw the gap).
+        deadline = time.monotonic() + 10
         usart2 = socket.socket(socket.AF_UNIX)
-        usart2.connect(str(sock_path))
+        while True:
+            try:
+                usart2.connect(str(sock_path))
+                break
+            except (FileNotFoundError, ConnectionRefusedError):
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02)
         try:
             emulator.read_until(b"ST uart2 waiting\r\n", timeout=20)
             usart2.sendall(b"ping")
