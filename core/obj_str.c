@@ -182,6 +182,16 @@ static size_t utf8_offset(const char *s, size_t n, size_t ci) {
     return i;
 }
 
+/* Byte offset of the character `delta` characters away from the one at byte offset b (either way). */
+static size_t utf8_move(const char *s, size_t n, size_t b, kn_int_t delta) {
+    if (delta >= 0) return b + utf8_offset(s + b, n - b, (size_t)delta);
+    for (; delta < 0 && b > 0; delta++) {
+        b--;
+        while (b > 0 && ((uint8_t)s[b] & 0xc0) == 0x80) b--;
+    }
+    return b;
+}
+
 static uint32_t utf8_decode(const char *s, size_t n, size_t *adv) {
     uint8_t c = (uint8_t)s[0];
     if (c < 0x80 || n < 2) {
@@ -494,13 +504,17 @@ static kn_obj str_subscr(kn_obj o, kn_obj index, kn_obj value) {
         }
         kn_vstr_t v;
         kn_vstr_init(&v, 16);
+        /* Non-ASCII: walk from one picked character to the next (finding each from the start was
+           quadratic in the length). */
+        size_t b = ascii || !(step > 0 ? start < stop : start > stop) ? 0 : utf8_offset(s, n, (size_t)start);
         for (kn_int_t i = start; step > 0 ? i < stop : i > stop; i += step) {
             if (ascii) {
                 kn_vstr_addc(&v, s[i]);
             } else {
-                size_t b0 = utf8_offset(s, n, (size_t)i), adv;
-                utf8_decode(s + b0, n - b0, &adv);
-                kn_vstr_add(&v, s + b0, adv);
+                if (i != start) b = utf8_move(s, n, b, step);
+                size_t adv;
+                utf8_decode(s + b, n - b, &adv);
+                kn_vstr_add(&v, s + b, adv);
             }
         }
         return is_str ? kn_vstr_to_str(&v) : kn_vstr_to_bytes(&v);
