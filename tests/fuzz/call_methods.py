@@ -17,16 +17,25 @@ ARGUMENTS = ["None", "0", "-1", "3", "2**70", "-2**70", "10**9", "100000", "1.5"
              "memoryview(b'ab')", "[]", "[1,'a']", "()", "{}", "{1:2}", "set()", "range(3)", "(lambda *a: 0)",
              "object()"]
 TYPES = ["str", "bytes", "bytearray", "list", "tuple", "dict", "set", "frozenset", "int", "float", "complex", "range",
-         "object", "type", "memoryview", "slice"]
+         "object", "type", "memoryview", "slice", "bool", "Exception", "BaseException", "KeyError", "StopIteration",
+         "OSError", "enumerate", "zip", "map", "filter", "reversed", "property", "staticmethod", "classmethod", "super"]
 INSTANCES = ["'abc'", "b'abc'", "bytearray(b'abc')", "[3,1,2]", "(1,2)", "{'a':1}", "{1,2}", "frozenset({1})", "5",
-             "2**80", "1.5", "2j", "range(10)", "memoryview(b'abcd')", "slice(1,5,2)"]
+             "2**80", "1.5", "2j", "range(10)", "memoryview(b'abcd')", "slice(1,5,2)", "iter([1, 2])", "enumerate('ab')",
+             "zip('ab', 'cd')", "map(abs, [1])", "reversed([1])", "(x for x in [1])", "Exception('x')",
+             "ValueError(1, 2)", "property(lambda s: 1)", "staticmethod(abs)",
+             "__import__('collections').deque([1, 2], 5)", "__import__('collections').OrderedDict(a=1)",
+             "__import__('collections').namedtuple('P', 'x y')(1, 2)", "__import__('io').StringIO('ab')",
+             "__import__('io').BytesIO(b'ab')", "__import__('array').array('i', [1, 2])",
+             "__import__('array').array('B', b'xy')", "__import__('re').compile('a(b)?')",
+             "__import__('re').match('a(b)?', 'ab')", "__import__('hashlib').sha256(b'a')",
+             "__import__('select').poll()"]
 MODULES = ["math", "cmath", "struct", "json", "re", "binascii", "array", "time", "os", "collections", "io", "random",
            "hashlib", "micropython", "gc", "sys", "errno", "select"]
-# Calls that block, end the program, change the process or the filesystem, or are slow by nature with huge
-# arguments (as they are in CPython).
+# Calls that block (poll with nothing registered waits for ever, as in CPython), end the program, change the
+# process or the filesystem, or are slow by nature with huge arguments (as they are in CPython).
 SKIPPED = ("exit", "sleep", "sleep_ms", "sleep_us", "kbd_intr", "input", "mem_info", "qstr_info", "heap_lock",
            "remove", "rmdir", "rename", "chdir", "mkdir", "mount", "umount", "dupterm", "factorial", "comb", "perm",
-           "getrandbits", "randbytes", "urandom", "pow")
+           "getrandbits", "randbytes", "urandom", "pow", "poll", "ipoll")
 BUILTINS = ["abs", "all", "any", "bin", "callable", "chr", "divmod", "enumerate", "filter", "getattr", "hasattr",
             "hash", "hex", "isinstance", "issubclass", "iter", "len", "map", "max", "min", "next", "oct", "ord",
             "repr", "reversed", "round", "setattr", "sorted", "sum", "zip", "format", "delattr", "dir", "bool", "int",
