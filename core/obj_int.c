@@ -116,7 +116,8 @@ static size_t mag_sub(dig_t *out, const dig_t *a, size_t na, const dig_t *b, siz
     return mag_norm(out, na);
 }
 
-static size_t mag_mul(dig_t *out, const dig_t *a, size_t na, const dig_t *b, size_t nb) {
+/* out (na + nb digits) = a * b, digit by digit. */
+static void mag_mul_school(dig_t *out, const dig_t *a, size_t na, const dig_t *b, size_t nb) {
     memset(out, 0, (na + nb) * sizeof(dig_t));
     for (size_t i = 0; i < na; i++) {
         ddig_t carry = 0;
@@ -131,6 +132,94 @@ static size_t mag_mul(dig_t *out, const dig_t *a, size_t na, const dig_t *b, siz
         }
         out[i + nb] = (dig_t)carry;
     }
+}
+
+/* Karatsuba below this many digits of the shorter operand costs more than it saves. */
+#define KARATSUBA_MIN 40u
+
+/* out = a + b over max(na, nb) + 1 digits; returns that count. */
+static size_t mag_add_raw(dig_t *out, const dig_t *a, size_t na, const dig_t *b, size_t nb) {
+    size_t n = na > nb ? na : nb;
+    ddig_t carry = 0;
+    for (size_t i = 0; i < n; i++) {
+        carry += (ddig_t)(i < na ? a[i] : 0u) + (i < nb ? b[i] : 0u);
+        out[i] = (dig_t)carry;
+        carry >>= DIG_BITS;
+    }
+    out[n] = (dig_t)carry;
+    return n + 1;
+}
+
+/* a -= b in place (as numbers, a >= b). */
+static void mag_sub_in_place(dig_t *a, size_t na, const dig_t *b, size_t nb) {
+    int32_t borrow = 0;
+    for (size_t i = 0; i < na && (i < nb || borrow); i++) {
+        int32_t v = (int32_t)a[i] - (i < nb ? (int32_t)b[i] : 0) - borrow;
+        borrow = v < 0;
+        a[i] = (dig_t)(v + (borrow << DIG_BITS));
+    }
+}
+
+/* out[off, total) += t (nt digits; the sum fits in total digits, so t's digits past it are zero). */
+static void mag_add_at(dig_t *out, size_t total, size_t off, const dig_t *t, size_t nt) {
+    ddig_t carry = 0;
+    size_t k = off;
+    for (size_t i = 0; i < nt && k < total; i++, k++) {
+        carry += (ddig_t)out[k] + t[i];
+        out[k] = (dig_t)carry;
+        carry >>= DIG_BITS;
+    }
+    for (; carry != 0 && k < total; k++) {
+        carry += out[k];
+        out[k] = (dig_t)carry;
+        carry >>= DIG_BITS;
+    }
+}
+
+/* out (na + nb digits, apart from a and b) = a * b: Karatsuba for large operands (3 ** 620050 took seconds
+   digit by digit), long ones cut into pieces the size of the short one. */
+static void mag_mul_into(dig_t *out, const dig_t *a, size_t na, const dig_t *b, size_t nb) {
+    if (na < nb) {
+        const dig_t *t = a; a = b; b = t;
+        size_t tn = na; na = nb; nb = tn;
+    }
+    if (nb < KARATSUBA_MIN) {
+        mag_mul_school(out, a, na, b, nb);
+        return;
+    }
+    if (na >= 2 * nb) {
+        memset(out, 0, (na + nb) * sizeof(dig_t));
+        dig_t *piece = kn_alloc_atomic(2 * nb * sizeof(dig_t));
+        for (size_t off = 0; off < na; off += nb) {
+            size_t len = na - off < nb ? na - off : nb;
+            mag_mul_into(piece, a + off, len, b, nb);
+            mag_add_at(out, na + nb, off, piece, len + nb);
+        }
+        kn_free(piece);
+        return;
+    }
+    /* a = a1 B^m + a0, b = b1 B^m + b0 (nb > m): a b = z2 B^2m + z1 B^m + z0 with
+       z1 = (a0 + a1)(b0 + b1) - z0 - z2. */
+    size_t m = na / 2, na1 = na - m, nb1 = nb - m, room = na1 + 1;
+    mag_mul_into(out, a, m, b, m);                  /* z0 in out[0, 2m) */
+    mag_mul_into(out + 2 * m, a + m, na1, b + m, nb1); /* z2 in out[2m, na + nb) */
+    dig_t *sa = kn_alloc_atomic(4 * room * sizeof(dig_t));
+    dig_t *sb = sa + room, *z1 = sa + 2 * room;
+    size_t lsa = mag_add_raw(sa, a, m, a + m, na1);
+    size_t lsb = mag_add_raw(sb, b, m, b + m, nb1);
+    mag_mul_into(z1, sa, lsa, sb, lsb);
+    mag_sub_in_place(z1, lsa + lsb, out, 2 * m);
+    mag_sub_in_place(z1, lsa + lsb, out + 2 * m, na1 + nb1);
+    mag_add_at(out, na + nb, m, z1, lsa + lsb);
+    kn_free(sa);
+}
+
+static size_t mag_mul(dig_t *out, const dig_t *a, size_t na, const dig_t *b, size_t nb) {
+    if (na == 0 || nb == 0) {
+        memset(out, 0, (na + nb) * sizeof(dig_t));
+        return 0;
+    }
+    mag_mul_into(out, a, na, b, nb);
     return mag_norm(out, na + nb);
 }
 
