@@ -255,16 +255,18 @@ static void *try_alloc(size_t nb, bool atomic) {
     size_t total = kn_st.gc_blocks;
     size_t hint = kn_st.gc_hint < total ? kn_st.gc_hint : 0;
     size_t from = hint;
-    if (nb >= 2) { /* a run of more blocks than the last hint covers is also a run of that many */
-        size_t h = kn_st.gc_run_hint[nb - 2 < KN_GC_RUN_HINTS ? nb - 2 : KN_GC_RUN_HINTS - 1];
-        if (h > from) from = h;
+    /* gc_run_hint[k - 2]: no run of k or more free blocks starts below it, so a run of nb >= k starts at
+     * or above every hint up to nb's own (the last hint also serves every larger size). */
+    size_t last = nb < 2 ? 0 : nb - 2 < KN_GC_RUN_HINTS ? nb - 1 : KN_GC_RUN_HINTS;
+    for (size_t k = 0; k < last; k++) {
+        if (kn_st.gc_run_hint[k] > from) from = kn_st.gc_run_hint[k];
     }
     size_t start = find_run(from, total, nb);
-    /* No run of nb (or more) blocks starts below start + nb now: below start there was none, and one
-     * starting inside the new allocation would overlap it. */
-    size_t known = start == SIZE_MAX ? total : start + nb;
-    for (size_t m = nb < 2 ? 2 : nb; m - 2 < KN_GC_RUN_HINTS; m++) {
-        if (kn_st.gc_run_hint[m - 2] < known) kn_st.gc_run_hint[m - 2] = known;
+    /* No run of nb blocks starts below start + nb now: below start there was none, and one starting
+     * inside the new allocation would overlap it. */
+    if (nb >= 2 && nb - 2 < KN_GC_RUN_HINTS) {
+        size_t known = start == SIZE_MAX ? total : start + nb;
+        if (kn_st.gc_run_hint[nb - 2] < known) kn_st.gc_run_hint[nb - 2] = known;
     }
     if (start == SIZE_MAX) return NULL;
     uint8_t *t = kn_st.gc_table;
