@@ -891,16 +891,52 @@ kn_obj kn_int_to_str_base(kn_obj o, int base) {
     return kn_vstr_to_str(&v);
 }
 
-void kn_int_print(kn_print_t *p, kn_obj o, int base, bool prefix) {
-    mag_t m;
-    mag_of(o, &m);
-    if (m.neg) {
+/* CPython 3.11's limit on decimal (non-power-of-two base) conversions: quadratic in the digits, so a huge
+   int printed or parsed by mistake is an error instead of minutes of work. */
+#define MAX_STR_DIGITS 4300u
+
+static void raise_str_digits(size_t digits) {
+    if (digits == 0) {
+        kn_raise_value("Exceeds the limit (4300 digits) for integer string conversion; use "
+                       "sys.set_int_max_str_digits() to increase the limit");
+    }
+    kn_raise_fmt(&kn_type_ValueError, "Exceeds the limit (4300 digits) for integer string conversion: value has %d "
+                 "digits; use sys.set_int_max_str_digits() to increase the limit", (int)digits);
+}
+
+static bool power_of_two(int base) {
+    return (base & (base - 1)) == 0;
+}
+
+/* int(str, base): the digits of s (alphanumerics) must not exceed the limit for non-power-of-two bases. */
+static void check_parse_digits(const uint8_t *s, size_t n, int base) {
+    if (power_of_two(base) || n <= MAX_STR_DIGITS) return;
+    size_t digits = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint8_t c = s[i];
+        digits += (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+    }
+    if (digits > MAX_STR_DIGITS) raise_str_digits(digits);
+}
+
+static void print_head(kn_print_t *p, bool neg, bool prefix, int base) {
+    if (neg) {
         p->write(p->ctx, "-", 1);
     }
     if (prefix) {
         p->write(p->ctx, base == 16 ? "0x" : base == 8 ? "0o" : "0b", 2);
     }
+}
+
+void kn_int_print(kn_print_t *p, kn_obj o, int base, bool prefix) {
+    mag_t m;
+    mag_of(o, &m);
+    /* 2**14300 > 10**4304: certainly over the limit, known before any work. */
+    if (!power_of_two(base) && m.n * DIG_BITS > 14300u + DIG_BITS && mag_norm(m.d, m.n) * DIG_BITS > 14300u + DIG_BITS) {
+        raise_str_digits(0);
+    }
     if (m.n == 0) {
+        print_head(p, false, prefix, base);
         p->write(p->ctx, "0", 1);
         return;
     }
@@ -915,6 +951,7 @@ void kn_int_print(kn_print_t *p, kn_obj o, int base, bool prefix) {
             buf[--k] = digit_chars[u % (unsigned)base];
             u /= (unsigned)base;
         }
+        print_head(p, m.neg, prefix, base);
         p->write(p->ctx, buf + k, sizeof buf - (size_t)k);
         return;
     }
@@ -928,7 +965,9 @@ void kn_int_print(kn_print_t *p, kn_obj o, int base, bool prefix) {
         chunk *= (ddig_t)base;
         per++;
     }
-    size_t cap = n * 17 + 8;
+    int bits = 1; /* floor(log2(base)): a 16-bit digit gives at most ceil(16 / bits) characters */
+    while ((2 << bits) <= base) bits++;
+    size_t cap = n * (size_t)((DIG_BITS + bits - 1) / bits) + 8;
     char *out = kn_alloc_atomic(cap);
     size_t k = cap;
     while (n > 0) {
@@ -942,6 +981,8 @@ void kn_int_print(kn_print_t *p, kn_obj o, int base, bool prefix) {
             r /= (ddig_t)base;
         }
     }
+    if (!power_of_two(base) && cap - k > MAX_STR_DIGITS) raise_str_digits(0);
+    print_head(p, m.neg, prefix, base);
     p->write(p->ctx, out + k, cap - k);
 }
 
@@ -1097,6 +1138,7 @@ static kn_obj int_new(const kn_type_t *t, size_t n, size_t nkw, const kn_obj *ar
         if (!kn_get_buffer(x, &data, &len)) {
             kn_raise_type("int() can't convert non-string with explicit base");
         }
+        check_parse_digits(data, len, base);
         kn_obj r = kn_int_parse((const char *)data, len, base, true);
         if (r == KN_NULL) {
             kn_raise_fmt(&kn_type_ValueError, "invalid literal for int() with base %d: %r", base, x);
@@ -1116,6 +1158,7 @@ static kn_obj int_new(const kn_type_t *t, size_t n, size_t nkw, const kn_obj *ar
         const uint8_t *data;
         size_t len;
         kn_get_buffer(x, &data, &len);
+        check_parse_digits(data, len, 10);
         kn_obj r = kn_int_parse((const char *)data, len, 10, true);
         if (r == KN_NULL) {
             kn_raise_fmt(&kn_type_ValueError, "invalid literal for int() with base 10: %r", x);
