@@ -19,21 +19,32 @@ static kn_obj methods_lookup(const kn_type_t *t, kn_obj name) {
     return KN_NULL;
 }
 
-static kn_obj lookup_uncached(const kn_type_t *t, kn_obj name) {
+/* name along t's MRO; *where (if given) is the class that holds it. */
+static kn_obj lookup_in(const kn_type_t *t, kn_obj name, const kn_type_t **where) {
     if (t->mro != KN_NULL) {
         kn_tuple_t *mro = KN_PTR(t->mro);
         for (size_t i = 0; i < mro->len; i++) {
             const kn_type_t *c = (const kn_type_t *)mro->items[i];
             kn_obj v = c->dict != KN_NULL ? kn_dict_get_q(c->dict, name) : methods_lookup(c, name);
-            if (v != KN_NULL) return v;
+            if (v != KN_NULL) {
+                if (where != NULL) *where = c;
+                return v;
+            }
         }
         return KN_NULL;
     }
     for (; t != NULL; t = t->base_type) {
         kn_obj v = methods_lookup(t, name);
-        if (v != KN_NULL) return v;
+        if (v != KN_NULL) {
+            if (where != NULL) *where = t;
+            return v;
+        }
     }
     return KN_NULL;
+}
+
+static kn_obj lookup_uncached(const kn_type_t *t, kn_obj name) {
+    return lookup_in(t, name, NULL);
 }
 
 kn_obj kn_type_lookup(const kn_type_t *t, kn_obj name) {
@@ -134,22 +145,9 @@ static const kn_type_t unbound_type = {
 
 /* The built-in type (no class statement) whose method table holds `name` for t, or NULL. */
 static const kn_type_t *native_owner(const kn_type_t *t, kn_obj name) {
-    if (t->mro != KN_NULL) {
-        kn_tuple_t *mro = KN_PTR(t->mro);
-        for (size_t i = 0; i < mro->len; i++) {
-            const kn_type_t *c = (const kn_type_t *)mro->items[i];
-            if (c->dict != KN_NULL) {
-                if (kn_dict_get_q(c->dict, name) != KN_NULL) return NULL;
-            } else if (methods_lookup(c, name) != KN_NULL) {
-                return c;
-            }
-        }
-        return NULL;
-    }
-    for (; t != NULL; t = t->base_type) {
-        if (methods_lookup(t, name) != KN_NULL) return t;
-    }
-    return NULL;
+    const kn_type_t *where = NULL;
+    if (lookup_in(t, name, &where) == KN_NULL || where->dict != KN_NULL) return NULL;
+    return where;
 }
 
 /* The self a built-in method of an immutable type gets for a subclass instance: its native value, as the
@@ -207,15 +205,16 @@ static bool type_attr_lookup(kn_obj cls, kn_obj name, kn_obj *dest) {
         return false;
     }
     const kn_type_t *vt = kn_typeof(v);
+    const kn_type_t *owner;
     if (vt == &kn_type_classmethod) {
         dest[0] = ((kn_wrap_t *)v)->func;
         dest[1] = cls;
     } else if (vt == &kn_type_staticmethod) {
         dest[0] = ((kn_wrap_t *)v)->func;
-    } else if (vt == &kn_type_natfun && native_owner(t, name) != NULL) {
+    } else if (vt == &kn_type_natfun && (owner = native_owner(t, name)) != NULL) {
         unbound_t *u = KN_NEW(unbound_t);
         u->base.type = &unbound_type;
-        u->owner = native_owner(t, name);
+        u->owner = owner;
         u->fun = v;
         u->name = name;
         dest[0] = KN_OBJ(u);
